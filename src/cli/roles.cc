@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "core/endpoint.h"
+
 #include <fmt/format.h>
 
 namespace cirrus::cli {
@@ -42,14 +44,48 @@ int runWorker(const ConfigReader& r, const CommonConfig&, bool check_only) {
   return check_only ? 0 : notBuilt("worker");
 }
 
+std::vector<std::string> apiListeners(const ConfigReader& r) {
+  auto c = config::loadApiConfig(r);
+  return {fmt::format("http://{} (REST API /api/v1, admin UI, /healthz, /metrics)",
+                      c.bind.toString())};
+}
+
+std::vector<std::string> edgeListeners(const ConfigReader& r) {
+  auto c = config::loadEdgeConfig(r, std::thread::hardware_concurrency());
+  return {fmt::format("http://{} (customer HTTP)", c.http_bind.toString()),
+          fmt::format("https://{} (customer HTTPS)", c.https_bind.toString()),
+          fmt::format("http://{} (admin /healthz, /metrics)", c.admin_bind.toString())};
+}
+
+std::vector<std::string> dnsListeners(const ConfigReader& r) {
+  auto c = config::loadDnsConfig(r);
+  Endpoint dns{c.bind_addr, c.port};
+  return {fmt::format("dns://{} (UDP+TCP, zone {})", dns.toString(), c.base_domain),
+          fmt::format("http://{} (/healthz, /metrics)", c.metrics_bind.toString())};
+}
+
+std::vector<std::string> acmeDnsListeners(const ConfigReader& r) {
+  auto c = config::loadAcmeDnsConfig(r);
+  return {fmt::format("http://{} (acme-dns API)", c.api_bind.toString()),
+          fmt::format("dns://{} (UDP+TCP, zone {})", c.dns_bind.toString(), c.zone)};
+}
+
+std::vector<std::string> workerListeners(const ConfigReader& r) {
+  auto c = config::loadWorkerConfig(r);
+  return {fmt::format("http://{} (/healthz, /metrics)", c.metrics_bind.toString())};
+}
+
 constexpr RoleSpec kRoles[] = {
-    {"api", "control plane: REST API /api/v1, admin UI, /healthz, /metrics", config::kApi, runApi},
-    {"edge", "data plane: reverse proxy and cache for customer domains", config::kEdge, runEdge},
-    {"dns", "hidden-master authoritative DNS for the steering zone", config::kDns, runDns},
+    {"api", "control plane: REST API /api/v1, admin UI, /healthz, /metrics", config::kApi, runApi,
+     apiListeners, false},
+    {"edge", "data plane: reverse proxy and cache for customer domains", config::kEdge, runEdge,
+     edgeListeners, false},
+    {"dns", "hidden-master authoritative DNS for the steering zone", config::kDns, runDns,
+     dnsListeners, false},
     {"acme-dns", "acme-dns compatible DNS-01 authority (HTTP API + TXT)", config::kAcmeDns,
-     runAcmeDns},
+     runAcmeDns, acmeDnsListeners, false},
     {"worker", "background tasks: ACME issuance/renewal, node health, scheduler", config::kWorker,
-     runWorker},
+     runWorker, workerListeners, false},
 };
 
 }  // namespace

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/config.h"
 
@@ -16,6 +18,9 @@ struct RoleSpec {
   // Validates the role's own config (throws ConfigError) and, unless check_only, runs it.
   int (*run)(const config::ConfigReader& reader, const config::CommonConfig& common,
              bool check_only);
+  // "http://0.0.0.0:8000 (REST API, admin UI)" lines for `--listeners` (used by make up).
+  std::vector<std::string> (*listeners)(const config::ConfigReader& reader);
+  bool built;  // false until the component's issue lands; `cirrus components` lists built ones
 };
 
 std::span<const RoleSpec> roles();
