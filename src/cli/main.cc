@@ -19,18 +19,21 @@ using cirrus::cli::RoleSpec;
 
 void printUsage(std::FILE* out) {
   fmt::print(out, "usage: cirrus <subcommand> [--check-config] [--help]\n\nsubcommands:\n");
-  for (const auto& role : cirrus::cli::roles()) fmt::print(out, "  {:<10} {}\n", role.name, role.summary);
+  for (const auto& role : cirrus::cli::roles())
+    fmt::print(out, "  {:<10} {}\n", role.name, role.summary);
   fmt::print(out, "  {:<10} {}\n", "version", "print the version and exit");
   fmt::print(out, "  {:<10} {}\n", "components", "list the components built into this binary");
-  fmt::print(out, "\nConfiguration is read from environment variables; `cirrus <subcommand> --help`\n"
-                  "lists the ones a subcommand reads.\n");
+  fmt::print(out,
+             "\nConfiguration is read from environment variables; `cirrus <subcommand> --help`\n"
+             "lists the ones a subcommand reads.\n");
 }
 
 void printRoleHelp(const RoleSpec& role) {
   fmt::print("usage: cirrus {} [--check-config] [--listeners]\n\n{}\n\n", role.name, role.summary);
-  fmt::print("  --check-config  validate the configuration and exit (0 = valid, 2 = invalid)\n"
-             "  --listeners     print the addresses the subcommand would listen on and exit\n"
-             "  --help          show this help\n\nenvironment:\n");
+  fmt::print(
+      "  --check-config  validate the configuration and exit (0 = valid, 2 = invalid)\n"
+      "  --listeners     print the addresses the subcommand would listen on and exit\n"
+      "  --help          show this help\n\nenvironment:\n");
   for (const auto& row : cirrus::config::configSchema()) {
     if ((row.roles & (role.config_roles | cirrus::config::kShared)) == 0) continue;
     fmt::print("  {:<28} [{}] {}\n", row.name, row.default_value, row.doc);

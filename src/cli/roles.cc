@@ -46,8 +46,8 @@ int runWorker(const ConfigReader& r, const CommonConfig&, bool check_only) {
 
 std::vector<std::string> apiListeners(const ConfigReader& r) {
   auto c = config::loadApiConfig(r);
-  return {fmt::format("http://{} (REST API /api/v1, admin UI, /healthz, /metrics)",
-                      c.bind.toString())};
+  return {
+      fmt::format("http://{} (REST API /api/v1, admin UI, /healthz, /metrics)", c.bind.toString())};
 }
 
 std::vector<std::string> edgeListeners(const ConfigReader& r) {
@@ -90,6 +90,8 @@ constexpr RoleSpec kRoles[] = {
 
 }  // namespace
 
-std::span<const RoleSpec> roles() { return kRoles; }
+std::span<const RoleSpec> roles() {
+  return kRoles;
+}
 
 }  // namespace cirrus::cli

@@ -50,8 +50,12 @@ constexpr auto kDecode = makeDecodeTable();
 
 }  // namespace
 
-std::string base64Encode(std::string_view bytes) { return encode(bytes, kStd, true); }
-std::string base64UrlEncode(std::string_view bytes) { return encode(bytes, kUrl, false); }
+std::string base64Encode(std::string_view bytes) {
+  return encode(bytes, kStd, true);
+}
+std::string base64UrlEncode(std::string_view bytes) {
+  return encode(bytes, kUrl, false);
+}
 
 std::optional<std::string> base64Decode(std::string_view text) {
   while (!text.empty() && text.back() == '=') text.remove_suffix(1);

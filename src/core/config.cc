@@ -91,11 +91,16 @@ std::optional<std::chrono::milliseconds> parseDuration(std::string_view s) {
   if (!n) return std::nullopt;
   auto unit = lower(s.substr(digits));
   int64_t ms_per = 0;
-  if (unit.empty() || unit == "s") ms_per = 1000;
-  else if (unit == "ms") ms_per = 1;
-  else if (unit == "m") ms_per = 60'000;
-  else if (unit == "h") ms_per = 3'600'000;
-  else return std::nullopt;
+  if (unit.empty() || unit == "s")
+    ms_per = 1000;
+  else if (unit == "ms")
+    ms_per = 1;
+  else if (unit == "m")
+    ms_per = 60'000;
+  else if (unit == "h")
+    ms_per = 3'600'000;
+  else
+    return std::nullopt;
   if (*n > INT64_MAX / ms_per) return std::nullopt;
   return std::chrono::milliseconds(*n * ms_per);
 }
@@ -110,12 +115,18 @@ std::optional<uint64_t> parseSize(std::string_view s) {
   if (!unit.empty() && unit.back() == 'b') unit.pop_back();  // "256mb"
   if (unit.size() == 2 && unit[1] == 'i') unit.pop_back();   // "256mi"
   uint64_t mult = 1;
-  if (unit.empty()) mult = 1;
-  else if (unit == "k") mult = 1ull << 10;
-  else if (unit == "m") mult = 1ull << 20;
-  else if (unit == "g") mult = 1ull << 30;
-  else if (unit == "t") mult = 1ull << 40;
-  else return std::nullopt;
+  if (unit.empty())
+    mult = 1;
+  else if (unit == "k")
+    mult = 1ull << 10;
+  else if (unit == "m")
+    mult = 1ull << 20;
+  else if (unit == "g")
+    mult = 1ull << 30;
+  else if (unit == "t")
+    mult = 1ull << 40;
+  else
+    return std::nullopt;
   if (static_cast<uint64_t>(*n) > UINT64_MAX / mult) return std::nullopt;
   return static_cast<uint64_t>(*n) * mult;
 }
@@ -183,17 +194,32 @@ std::string ConfigReader::raw(std::string_view name) const {
 }
 
 void ConfigReader::fail(std::string_view name, std::string_view reason) const {
-  throw ConfigError(std::string(name), std::string(reason));
+  std::string text(reason);
+  // The getters quote the bad value; for a sensitive row, take it out again here so that no
+  // getter or loader can echo a secret.
+  const ConfigVar* var = findConfigVar(name);
+  auto value = env_(name);
+  if (var != nullptr && var->sensitive && value) {
+    for (std::string_view secret : {std::string_view(*value), trim(*value)}) {
+      if (secret.empty()) continue;
+      constexpr std::string_view kRedacted = "<redacted>";
+      for (auto pos = text.find(secret); pos != std::string::npos;
+           pos = text.find(secret, pos + kRedacted.size()))
+        text.replace(pos, secret.size(), kRedacted);
+    }
+  }
+  throw ConfigError(std::string(name), text);
 }
 
-std::string ConfigReader::str(std::string_view name) const { return raw(name); }
+std::string ConfigReader::str(std::string_view name) const {
+  return raw(name);
+}
 
 int64_t ConfigReader::integer(std::string_view name, int64_t min, int64_t max) const {
   auto text = raw(name);
   auto v = parseInt(trim(text));
   if (!v) fail(name, fmt::format("'{}' is not an integer", text));
-  if (*v < min || *v > max)
-    fail(name, fmt::format("{} is out of range [{}, {}]", *v, min, max));
+  if (*v < min || *v > max) fail(name, fmt::format("{} is out of range [{}, {}]", *v, min, max));
   return *v;
 }
 
@@ -257,8 +283,8 @@ std::string ConfigReader::choice(std::string_view name,
 
 CommonConfig loadCommonConfig(const ConfigReader& r) {
   CommonConfig c;
-  if (r.isSet("REDIS_URL") || !(r.isSet("REDIS_HOST") || r.isSet("REDIS_PORT") ||
-                                 r.isSet("REDIS_PASSWORD"))) {
+  if (r.isSet("REDIS_URL") ||
+      !(r.isSet("REDIS_HOST") || r.isSet("REDIS_PORT") || r.isSet("REDIS_PASSWORD"))) {
     std::string reason;
     auto opts = parseRedisUrl(r.str("REDIS_URL"), &reason);
     if (!opts) r.fail("REDIS_URL", reason);  // sensitive: the URL may hold a password
@@ -272,12 +298,12 @@ CommonConfig loadCommonConfig(const ConfigReader& r) {
   c.redis.command_timeout = r.duration("REDIS_TIMEOUT");
   if (c.redis.command_timeout.count() <= 0) r.fail("REDIS_TIMEOUT", "must be positive");
   auto level = r.choice("LOG_LEVEL", {"debug", "info", "warn", "warning", "error"});
-  c.log_level = level == "debug"  ? LogLevel::kDebug
-                : level == "info" ? LogLevel::kInfo
+  c.log_level = level == "debug"   ? LogLevel::kDebug
+                : level == "info"  ? LogLevel::kInfo
                 : level == "error" ? LogLevel::kError
                                    : LogLevel::kWarn;
-  c.log_format = r.choice("LOG_FORMAT", {"json", "text"}) == "json" ? LogFormat::kJson
-                                                                    : LogFormat::kText;
+  c.log_format =
+      r.choice("LOG_FORMAT", {"json", "text"}) == "json" ? LogFormat::kJson : LogFormat::kText;
   return c;
 }
 
@@ -375,7 +401,8 @@ EdgeConfig loadEdgeConfig(const ConfigReader& r, unsigned hardware_threads) {
   c.cache_disk_bytes = r.size("EDGE_CACHE_DISK");
   c.config_ttl = std::chrono::seconds(r.integer("EDGE_CONFIG_TTL_SECONDS", 0, 86400));
   c.origin_connect_timeout = r.duration("EDGE_ORIGIN_CONNECT_TIMEOUT");
-  if (c.origin_connect_timeout.count() <= 0) r.fail("EDGE_ORIGIN_CONNECT_TIMEOUT", "must be positive");
+  if (c.origin_connect_timeout.count() <= 0)
+    r.fail("EDGE_ORIGIN_CONNECT_TIMEOUT", "must be positive");
   c.origin_read_timeout = r.duration("EDGE_ORIGIN_READ_TIMEOUT");
   if (c.origin_read_timeout.count() <= 0) r.fail("EDGE_ORIGIN_READ_TIMEOUT", "must be positive");
   c.access_log = r.str("EDGE_ACCESS_LOG");
@@ -426,8 +453,7 @@ DnsConfig loadDnsConfig(const ConfigReader& r) {
     auto secret = base64Decode(tsig.substr(second + 1));
     if (key.name.empty() || !isDomainLike(key.name))
       r.fail("DNS_TSIG_KEY", "key name is not a domain name");
-    if (key.algorithm != "hmac-sha256")
-      r.fail("DNS_TSIG_KEY", "only hmac-sha256 is supported");
+    if (key.algorithm != "hmac-sha256") r.fail("DNS_TSIG_KEY", "only hmac-sha256 is supported");
     if (!secret || secret->empty()) r.fail("DNS_TSIG_KEY", "secret is not valid base64");
     key.secret = *secret;
     c.tsig = key;
@@ -467,7 +493,8 @@ WorkerConfig loadWorkerConfig(const ConfigReader& r) {
   c.acme_renew_cron = std::string(trim(r.str("ACME_RENEW_CRON")));
   // Full cron parsing belongs to the scheduler (tasks/); here only the shape is checked.
   if (countFields(c.acme_renew_cron) != 5)
-    r.fail("ACME_RENEW_CRON", fmt::format("'{}' is not a 5-field cron expression", c.acme_renew_cron));
+    r.fail("ACME_RENEW_CRON",
+           fmt::format("'{}' is not a 5-field cron expression", c.acme_renew_cron));
   c.acme_renew_before_days = static_cast<int>(r.integer("ACME_RENEW_BEFORE_DAYS", 1, 365));
   c.acme_renew_max_per_scan = static_cast<int>(r.integer("ACME_RENEW_MAX_PER_SCAN", 1, 100000));
   c.acme_lock_ttl = static_cast<int>(r.integer("ACME_LOCK_TTL", 30, 86400));

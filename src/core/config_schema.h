@@ -24,8 +24,8 @@ struct ConfigVar {
   std::string_view default_value;  // textual default as documented; "" means empty/unset
   std::string_view type;           // human-readable type for docs: "duration", "bool", ...
   unsigned roles;
-  bool sensitive;                  // never echoed back in errors or logs
-  std::string_view doc;            // one line
+  bool sensitive;        // never echoed back in errors or logs
+  std::string_view doc;  // one line
 };
 
 /// All rows, in documentation order.

@@ -49,8 +49,8 @@ std::optional<Endpoint> parseEndpoint(std::string_view text, std::optional<uint1
   }
   if (ep.host.empty()) return std::nullopt;
   for (char c : ep.host) {
-    bool okc = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
-               c == '_';
+    bool okc =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '_';
     if (!okc) return std::nullopt;
   }
   if (rest.empty()) {
@@ -75,7 +75,8 @@ std::optional<Cidr> parseCidr(std::string_view text) {
   if (slash != std::string_view::npos) {
     auto digits = text.substr(slash + 1);
     auto [p, perr] = std::from_chars(digits.data(), digits.data() + digits.size(), len);
-    if (digits.empty() || perr != std::errc() || p != digits.data() + digits.size() || len > max_len)
+    if (digits.empty() || perr != std::errc() || p != digits.data() + digits.size() ||
+        len > max_len)
       return std::nullopt;
   }
   // Host bits set ("10.0.0.1/8") usually means a typo; refuse rather than guess.
@@ -108,7 +109,9 @@ bool Cidr::contains(const boost::asio::ip::address& candidate) const {
   return match(addr.to_v6().to_bytes(), network.to_v6().to_bytes());
 }
 
-std::string Cidr::toString() const { return network.to_string() + "/" + std::to_string(prefix_len); }
+std::string Cidr::toString() const {
+  return network.to_string() + "/" + std::to_string(prefix_len);
+}
 
 bool cidrListContains(const std::vector<Cidr>& list, const boost::asio::ip::address& addr) {
   for (const auto& c : list)

@@ -4,24 +4,36 @@ namespace cirrus {
 
 std::string_view toString(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kBadRequest: return "bad request";
-    case ErrorCode::kNotFound: return "not found";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kProtocol: return "protocol error";
-    case ErrorCode::kRedisReply: return "redis error";
-    case ErrorCode::kInternal: return "internal error";
+    case ErrorCode::kBadRequest:
+      return "bad request";
+    case ErrorCode::kNotFound:
+      return "not found";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kProtocol:
+      return "protocol error";
+    case ErrorCode::kRedisReply:
+      return "redis error";
+    case ErrorCode::kInternal:
+      return "internal error";
   }
   return "unknown";
 }
 
 std::string_view toString(ErrorSource source) {
   switch (source) {
-    case ErrorSource::kDownstream: return "downstream";
-    case ErrorSource::kUpstream: return "upstream";
-    case ErrorSource::kInternal: return "internal";
-    case ErrorSource::kStore: return "store";
+    case ErrorSource::kDownstream:
+      return "downstream";
+    case ErrorSource::kUpstream:
+      return "upstream";
+    case ErrorSource::kInternal:
+      return "internal";
+    case ErrorSource::kStore:
+      return "store";
   }
   return "unknown";
 }

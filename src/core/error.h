@@ -9,14 +9,14 @@
 namespace cirrus {
 
 enum class ErrorCode {
-  kBadRequest,        // the peer sent something malformed (400)
-  kNotFound,          // the thing asked for does not exist (404)
-  kConflict,          // it exists already / lost a race (409)
-  kUnavailable,       // a dependency (Redis, origin) cannot be reached (503 / 502)
-  kTimeout,           // a dependency did not answer in time (504)
-  kProtocol,          // a dependency answered something we cannot understand (502)
-  kRedisReply,        // Redis answered with an error reply (-ERR ...)
-  kInternal,          // a bug or an unexpected local failure (500)
+  kBadRequest,   // the peer sent something malformed (400)
+  kNotFound,     // the thing asked for does not exist (404)
+  kConflict,     // it exists already / lost a race (409)
+  kUnavailable,  // a dependency (Redis, origin) cannot be reached (503 / 502)
+  kTimeout,      // a dependency did not answer in time (504)
+  kProtocol,     // a dependency answered something we cannot understand (502)
+  kRedisReply,   // Redis answered with an error reply (-ERR ...)
+  kInternal,     // a bug or an unexpected local failure (500)
 };
 
 enum class ErrorSource { kDownstream, kUpstream, kInternal, kStore };
@@ -63,13 +63,23 @@ Error upstreamProtocol(std::string context);
 Error internalError(std::string context);
 
 // Predicates.
-inline bool isNotFound(const Error& e) { return e.code() == ErrorCode::kNotFound; }
-inline bool isConflict(const Error& e) { return e.code() == ErrorCode::kConflict; }
-inline bool isTimeout(const Error& e) { return e.code() == ErrorCode::kTimeout; }
-inline bool isUnavailable(const Error& e) { return e.code() == ErrorCode::kUnavailable; }
+inline bool isNotFound(const Error& e) {
+  return e.code() == ErrorCode::kNotFound;
+}
+inline bool isConflict(const Error& e) {
+  return e.code() == ErrorCode::kConflict;
+}
+inline bool isTimeout(const Error& e) {
+  return e.code() == ErrorCode::kTimeout;
+}
+inline bool isUnavailable(const Error& e) {
+  return e.code() == ErrorCode::kUnavailable;
+}
 inline bool isUpstreamTimeout(const Error& e) {
   return e.code() == ErrorCode::kTimeout && e.source() == ErrorSource::kUpstream;
 }
-inline bool isStoreError(const Error& e) { return e.source() == ErrorSource::kStore; }
+inline bool isStoreError(const Error& e) {
+  return e.source() == ErrorSource::kStore;
+}
 
 }  // namespace cirrus

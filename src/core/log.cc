@@ -17,10 +17,14 @@ std::string g_component = "cirrus";  // written once before threads start
 
 std::string_view levelName(LogLevel l) {
   switch (l) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
@@ -34,6 +38,22 @@ std::string isoTime(double unix_time) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
 }
 
+/// Text lines stay one line per event: CR and LF in peer-controlled text are escaped.
+std::string oneLine(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void configure(LogLevel level, LogFormat format, std::string_view component) {
@@ -42,7 +62,9 @@ void configure(LogLevel level, LogFormat format, std::string_view component) {
   g_component = std::string(component);
 }
 
-bool enabled(LogLevel level) { return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed); }
+bool enabled(LogLevel level) {
+  return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed);
+}
 
 std::string formatLine(LogFormat format, LogLevel level, std::string_view component,
                        std::string_view message, std::initializer_list<Field> fields,
@@ -57,15 +79,15 @@ std::string formatLine(LogFormat format, LogLevel level, std::string_view compon
     // Replace invalid UTF-8 instead of throwing: log lines carry peer-controlled bytes.
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
-  std::string line = fmt::format("{} {:<5} {}: {}", isoTime(unix_time), levelName(level),
-                                 component, message);
+  std::string line = fmt::format("{} {:<5} {}: {}", isoTime(unix_time), levelName(level), component,
+                                 oneLine(message));
   for (const auto& f : fields) {
     line += ' ';
     line += f.key;
     line += '=';
-    line += f.value.is_string() ? f.value.get<std::string>()
-                                : f.value.dump(-1, ' ', false,
-                                               nlohmann::json::error_handler_t::replace);
+    line += f.value.is_string()
+                ? oneLine(f.value.get<std::string>())
+                : f.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   return line;
 }

@@ -28,12 +28,13 @@ class ErrorException : public std::runtime_error {
 };
 
 // Found by ADL from boost::system::result<T, Error>::value().
-[[noreturn]] inline void throw_exception_from_error(const Error& e,
-                                                    const boost::source_location&) {
+[[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {
   throw ErrorException(e);
 }
 
 /// Result<void> success value: `return ok();`
-inline Result<void> ok() { return {}; }
+inline Result<void> ok() {
+  return {};
+}
 
 }  // namespace cirrus
