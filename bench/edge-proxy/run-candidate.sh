@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Candidate wrapper for ../shared/bench/http-peers.sh: starts a private redis-server, writes
+# one domain (bench.test → the bench origin) and execs `cirrus edge` in the foreground.
+# Usage: run-candidate.sh PORT ORIGIN(host:port) WORKDIR
+set -euo pipefail
+port=$1 origin=$2 work=$3
+cirrus=${CIRRUS_BIN:-$(dirname "$0")/../../build/h-edge/src/cirrus}
+redis_port=$((port + 1000))
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" \
+  --daemonize no >"$work/redis.log" 2>&1 &
+redis_pid=$!
+trap 'kill $redis_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+host=${origin%:*} oport=${origin##*:}
+redis-cli -p "$redis_port" set cdn:dom:bench.test \
+  "{\"domain\":\"bench.test\",\"origins\":[{\"scheme\":\"http\",\"host\":\"$host\",\"port\":$oport}]}" >/dev/null
+redis-cli -p "$redis_port" sadd cdn:domains bench.test >/dev/null
+REDIS_URL="redis://127.0.0.1:$redis_port/0" EDGE_HTTP_BIND="127.0.0.1:$port" \
+EDGE_HTTPS_BIND="127.0.0.1:$((port + 2000))" EDGE_ADMIN_BIND="127.0.0.1:$((port + 3000))" \
+EDGE_WORKERS=${EDGE_WORKERS:-1} EDGE_ACCESS_LOG=off "$cirrus" edge &
+edge_pid=$!
+trap 'kill $edge_pid 2>/dev/null || true; kill $redis_pid 2>/dev/null || true' EXIT TERM
+wait $edge_pid
