@@ -2,7 +2,9 @@
 
 #include <thread>
 
+#include "api/api_service.h"
 #include "core/endpoint.h"
+#include "edge/edge_service.h"
 
 #include <fmt/format.h>
 
@@ -19,14 +21,14 @@ int notBuilt(std::string_view role) {
   return 3;
 }
 
-int runApi(const ConfigReader& r, const CommonConfig&, bool check_only) {
-  config::loadApiConfig(r);
-  return check_only ? 0 : notBuilt("api");
+int runApi(const ConfigReader& r, const CommonConfig& common, bool check_only) {
+  auto api = config::loadApiConfig(r);
+  return check_only ? 0 : api::runApiService(common, api);
 }
 
-int runEdge(const ConfigReader& r, const CommonConfig&, bool check_only) {
-  config::loadEdgeConfig(r, std::thread::hardware_concurrency());
-  return check_only ? 0 : notBuilt("edge");
+int runEdge(const ConfigReader& r, const CommonConfig& common, bool check_only) {
+  auto edge = config::loadEdgeConfig(r, std::thread::hardware_concurrency());
+  return check_only ? 0 : edge::runEdgeService(common, edge);
 }
 
 int runDns(const ConfigReader& r, const CommonConfig&, bool check_only) {
@@ -77,9 +79,9 @@ std::vector<std::string> workerListeners(const ConfigReader& r) {
 
 constexpr RoleSpec kRoles[] = {
     {"api", "control plane: REST API /api/v1, admin UI, /healthz, /metrics", config::kApi, runApi,
-     apiListeners, false},
+     apiListeners, true},
     {"edge", "data plane: reverse proxy and cache for customer domains", config::kEdge, runEdge,
-     edgeListeners, false},
+     edgeListeners, true},
     {"dns", "hidden-master authoritative DNS for the steering zone", config::kDns, runDns,
      dnsListeners, false},
     {"acme-dns", "acme-dns compatible DNS-01 authority (HTTP API + TXT)", config::kAcmeDns,
