@@ -1,0 +1,16 @@
+#include "dns/message.h"
+
+namespace cirrus::dns {
+
+Rcode responseCode(const Message& m) {
+  uint16_t high = m.edns ? m.edns->extended_rcode : 0;
+  return static_cast<Rcode>((high << 4) | (m.header.rcode & 0x0f));
+}
+
+void setResponseCode(Message& m, Rcode rcode) {
+  auto v = static_cast<uint16_t>(rcode);
+  m.header.rcode = static_cast<uint8_t>(v & 0x0f);
+  if (m.edns) m.edns->extended_rcode = static_cast<uint8_t>(v >> 4);
+}
+
+}  // namespace cirrus::dns
