@@ -4,6 +4,7 @@
 
 #include "api/api_service.h"
 #include "core/endpoint.h"
+#include "dns/dns_service.h"
 #include "edge/edge_service.h"
 
 #include <fmt/format.h>
@@ -31,9 +32,9 @@ int runEdge(const ConfigReader& r, const CommonConfig& common, bool check_only) 
   return check_only ? 0 : edge::runEdgeService(common, edge);
 }
 
-int runDns(const ConfigReader& r, const CommonConfig&, bool check_only) {
-  config::loadDnsConfig(r);
-  return check_only ? 0 : notBuilt("dns");
+int runDns(const ConfigReader& r, const CommonConfig& common, bool check_only) {
+  auto c = config::loadDnsConfig(r);
+  return check_only ? 0 : dns::runDnsService(common, c);
 }
 
 int runAcmeDns(const ConfigReader& r, const CommonConfig&, bool check_only) {
@@ -83,7 +84,7 @@ constexpr RoleSpec kRoles[] = {
     {"edge", "data plane: reverse proxy and cache for customer domains", config::kEdge, runEdge,
      edgeListeners, true},
     {"dns", "hidden-master authoritative DNS for the steering zone", config::kDns, runDns,
-     dnsListeners, false},
+     dnsListeners, true},
     {"acme-dns", "acme-dns compatible DNS-01 authority (HTTP API + TXT)", config::kAcmeDns,
      runAcmeDns, acmeDnsListeners, false},
     {"worker", "background tasks: ACME issuance/renewal, node health, scheduler", config::kWorker,

@@ -1,0 +1,73 @@
+#include "dns/master_file.h"
+
+#include <gtest/gtest.h>
+
+#include "dns/rdata.h"
+
+namespace cirrus::dns {
+namespace {
+
+Name n(std::string_view text) {
+  return *Name::fromText(text);
+}
+
+const char* kZone = R"($ORIGIN example.test.
+$TTL 1h
+@   IN SOA ns1 hostmaster ( 7 ; serial
+        3600 600 1209600 60 )
+    IN NS ns1.example.test.
+ns1 IN A 192.0.2.53
+www 120 IN A 192.0.2.1
+        IN AAAA 2001:db8::1   ; same owner, inherited
+IN2 IN 30 MX 5 mail         ; class before TTL
+txt     TXT "a \"quoted\" word" plain
+raw     TYPE65280 \# 3 abcdef
+$ORIGIN sub.example.test.
+deep    A 192.0.2.9
+)";
+
+TEST(MasterFileTest, ParsesOwnersTtlsClassesAndRdata) {
+  auto zone = parseMasterFile(kZone, n("example.test"));
+  ASSERT_TRUE(zone) << zone.error().message();
+  EXPECT_EQ(zone->serial(), 7u);
+  EXPECT_EQ(zone->soaTtl(), 3600u);
+  const RRset* www = zone->find(n("www.example.test"), RRType::kA);
+  ASSERT_NE(www, nullptr);
+  EXPECT_EQ(www->ttl(), 120u);
+  const RRset* v6 = zone->find(n("www.example.test"), RRType::kAaaa);
+  ASSERT_NE(v6, nullptr);
+  EXPECT_EQ(v6->ttl(), 3600u);  // $TTL, not the previous record's explicit 120
+  const RRset* mx = zone->find(n("in2.example.test"), RRType::kMx);
+  ASSERT_NE(mx, nullptr);
+  EXPECT_EQ(mx->ttl(), 30u);
+  EXPECT_EQ(decodeMx(*mx->begin())->exchange, n("mail.example.test"));
+  auto txt = decodeTxt(*zone->find(n("txt.example.test"), RRType::kTxt)->begin());
+  ASSERT_TRUE(txt);
+  EXPECT_EQ(*txt, (std::vector<std::string>{"a \"quoted\" word", "plain"}));
+  EXPECT_EQ(*zone->find(n("raw.example.test"), static_cast<RRType>(65280))->begin(),
+            std::string("\xab\xcd\xef"));
+  EXPECT_NE(zone->find(n("deep.sub.example.test"), RRType::kA), nullptr);
+}
+
+TEST(MasterFileTest, ErrorsNameTheLine) {
+  auto zone = parseMasterFile("$TTL 60\n@ SOA ns hm 1 1 1 1 1\nwww A 300.1.1.1\n", n("x.test"));
+  ASSERT_FALSE(zone);
+  EXPECT_NE(zone.error().context().find("line 3"), std::string::npos);
+}
+
+TEST(MasterFileTest, RejectsWhatTheZoneCannotServe) {
+  const std::string soa = "$TTL 60\n@ SOA ns hm 1 1 1 1 1\n";
+  EXPECT_FALSE(parseMasterFile(soa + "* A 192.0.2.1\n", n("x.test")));
+  EXPECT_FALSE(parseMasterFile(soa + "child NS ns.other.\n", n("x.test")));
+  EXPECT_FALSE(parseMasterFile(soa + "$INCLUDE other.zone\n", n("x.test")));
+  EXPECT_FALSE(parseMasterFile(soa + "a CNAME b\na A 192.0.2.1\n", n("x.test")));
+  EXPECT_FALSE(parseMasterFile(soa + "out.of.zone. A 192.0.2.1\n", n("x.test")));
+  EXPECT_FALSE(parseMasterFile(soa + "www SRV 0 0 80 x\n", n("x.test")));
+  EXPECT_FALSE(parseMasterFile("$TTL 60\nwww A 192.0.2.1\n", n("x.test")));  // no SOA
+  EXPECT_FALSE(parseMasterFile(soa + "@ SOA ns hm 2 1 1 1 1\n", n("x.test")));
+  EXPECT_FALSE(parseMasterFile("@ SOA ns hm (1 1 1 1 1\n", n("x.test")));  // unbalanced
+  EXPECT_FALSE(parseMasterFile("@ SOA ns hm 1 1 1 1 1\n", n("x.test")));   // no TTL at all
+}
+
+}  // namespace
+}  // namespace cirrus::dns
