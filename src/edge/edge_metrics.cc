@@ -23,6 +23,9 @@ EdgeMetrics::EdgeMetrics(metrics::Registry& r)
       connections_accepted(
           r.counter("cirrus_edge_connections_accepted_total", "Client connections accepted.")),
       tls_handshakes(r.counter("cirrus_edge_tls_handshakes_total", "Completed TLS handshakes.")),
+      tls_resumed_handshakes(
+          r.counter("cirrus_edge_tls_resumed_handshakes_total",
+                    "Completed TLS handshakes that resumed a session (ticket or session ID).")),
       rejected(r.counterFamily("cirrus_edge_requests_rejected_total",
                                "Requests rejected by the strict parser, by reason.", {"reason"})) {
   r.gaugeCallback("cirrus_edge_connections", "Open client connections.", [this] {

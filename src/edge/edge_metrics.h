@@ -28,6 +28,7 @@ struct EdgeMetrics {
   metrics::Family<metrics::Counter>& handshake_errors;  // nginx_ssl_handshake_errors_total{phase}
   metrics::Counter& connections_accepted;               // cirrus_edge_connections_accepted_total
   metrics::Counter& tls_handshakes;                     // cirrus_edge_tls_handshakes_total
+  metrics::Counter& tls_resumed_handshakes;             // cirrus_edge_tls_resumed_handshakes_total
   metrics::Family<metrics::Counter>& rejected;  // cirrus_edge_requests_rejected_total{reason}
 
   std::atomic<int64_t> active_connections{0};

@@ -101,6 +101,7 @@ int runEdgeService(const config::CommonConfig& common, const config::EdgeConfig&
   reopen.async_wait(on_usr1);
 
   watcher.start();
+  if (tls) tls->startTicketRotation(control);
   for (auto& w : workers) w->start();
   log::info("edge serving", {{"http", edge.http_bind.toString()},
                              {"https", https ? edge.https_bind.toString() : ""},
@@ -117,6 +118,7 @@ int runEdgeService(const config::CommonConfig& common, const config::EdgeConfig&
         auto remaining = std::make_shared<std::atomic<size_t>>(workers.size());
         auto finish = std::make_shared<std::function<void()>>([&, done] {
           watcher.stop();
+          if (tls) tls->stopTicketRotation();
           reopen.cancel();
           admin->stop([done] { done(); });
         });

@@ -1,10 +1,14 @@
 #include "edge/tls_store.h"
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -62,14 +66,51 @@ Result<std::unique_ptr<TlsStore>> TlsStore::create() {
   if (!pem) return pem.error();
   auto ctx = http::makeServerTlsContext(pem->cert, pem->key);
   if (!ctx) return ctx.error();
-  auto store = std::unique_ptr<TlsStore>(new TlsStore(*ctx));
+  auto keys = TicketKeys::create();
+  if (!keys) return keys.error();
+  // OpenSSL encrypts and decrypts tickets with the callback of the context the connection
+  // was created with (the fallback), but install it everywhere so that does not matter.
+  TicketKeys::install(*keys, (*ctx)->native_handle());
+  auto store = std::unique_ptr<TlsStore>(new TlsStore(*ctx, *keys));
   TlsStore* self = store.get();
   http::setSniSelector(**ctx, [self](std::string_view name) { return self->select(name); });
   return store;
 }
 
-TlsStore::TlsStore(http::TlsContextSharedPtr fallback)
-    : fallback_(std::move(fallback)), map_(std::make_shared<const CertMap>()) {}
+TlsStore::TlsStore(http::TlsContextSharedPtr fallback, TicketKeysSharedPtr ticket_keys)
+    : fallback_(std::move(fallback)),
+      ticket_keys_(std::move(ticket_keys)),
+      map_(std::make_shared<const CertMap>()) {}
+
+void TlsStore::startTicketRotation(asio::io_context& control, std::chrono::seconds period) {
+  rotation_timer_ = std::make_unique<asio::steady_timer>(control);
+  asio::co_spawn(control, rotateLoop(period), [](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      log::error("ticket key rotation stopped", {{"error", ex.what()}});
+    }
+  });
+}
+
+void TlsStore::stopTicketRotation() {
+  if (rotation_timer_) rotation_timer_->cancel();
+}
+
+asio::awaitable<void> TlsStore::rotateLoop(std::chrono::seconds period) {
+  // The timer outlives this loop: stopTicketRotation() cancels it and the loop returns.
+  asio::steady_timer& timer = *rotation_timer_;
+  while (true) {
+    timer.expires_after(period);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    if (auto r = ticket_keys_->rotate(); !r) {
+      log::warn("session ticket key rotation failed; keeping the current key",
+                {{"error", r.error().message()}});
+    }
+  }
+}
 
 size_t TlsStore::size() const {
   return map_.load()->size();
@@ -118,6 +159,7 @@ asio::awaitable<void> TlsStore::reload(store::CertStore& certs, std::string doma
               {{"domain", domain}, {"error", ctx.error().message()}});
     co_return;
   }
+  TicketKeys::install(ticket_keys_, (*ctx)->native_handle());
   next[domain] = *ctx;
   loaded_pem_[domain] = std::move(fingerprint);
   publish(std::move(next));
@@ -151,17 +193,47 @@ asio::awaitable<void> TlsStore::serve(WorkerContext& ctx, asio::ip::tcp::socket 
   auto [ec] = co_await transport->stream().async_handshake(asio::ssl::stream_base::server,
                                                            asio::as_tuple(asio::use_awaitable));
   auto& m = ctx.metrics.shared();
+  SSL* ssl = transport->stream().native_handle();
   if (ec) {
-    std::string_view phase = transport->timedOut() ? "timeout"
-                             : ec == asio::error::eof || ec == asio::ssl::error::stream_truncated
-                                 ? "eof"
-                                 : "protocol";
-    m.handshake_errors.labels({phase}).inc();
+    m.handshake_errors.labels({handshakeFailurePhase(ssl, ec, transport->timedOut())}).inc();
     co_return;
   }
   m.tls_handshakes.inc();
+  if (SSL_session_reused(ssl) == 1) m.tls_resumed_handshakes.inc();
   auto conn = std::make_shared<ClientConnection>(ctx, std::move(transport), remote);
   co_await conn->run();
+}
+
+std::string_view handshakeFailurePhase(const SSL* ssl, const boost::system::error_code& ec,
+                                       bool timed_out) {
+  if (timed_out) return "timeout";
+  // A received fatal alert is the first error OpenSSL queues, as reason
+  // SSL_AD_REASON_OFFSET + AlertDescription, and Asio hands us that first error.
+  if (ec.category() == asio::error::get_ssl_category()) {
+    auto code = static_cast<unsigned long>(static_cast<unsigned int>(ec.value()));
+    if (ERR_GET_LIB(code) == ERR_LIB_SSL) {
+      switch (ERR_GET_REASON(code) - SSL_AD_REASON_OFFSET) {
+        case SSL_AD_BAD_CERTIFICATE:
+        case SSL_AD_UNSUPPORTED_CERTIFICATE:
+        case SSL_AD_CERTIFICATE_REVOKED:
+        case SSL_AD_CERTIFICATE_EXPIRED:
+        case SSL_AD_CERTIFICATE_UNKNOWN:
+        case SSL_AD_UNKNOWN_CA:
+          return "certificate";
+        default:
+          break;
+      }
+    }
+  }
+  // The state is the last message handled: still the ClientHello (or nothing) means the
+  // server never sent its first flight.
+  switch (SSL_get_state(ssl)) {
+    case TLS_ST_BEFORE:
+    case TLS_ST_SR_CLNT_HELLO:
+      return "client_hello";
+    default:
+      return "key_exchange";
+  }
 }
 
 }  // namespace cirrus::edge

@@ -83,5 +83,5 @@ def test_old_tls_versions_are_refused(tls_setup):
         with socket.create_connection(("127.0.0.1", edge.https), timeout=5) as raw:
             with ctx.wrap_socket(raw, server_hostname="one.test"):
                 pass
-    wait_until(lambda: edge.metric('nginx_ssl_handshake_errors_total{phase="protocol"}') >= 1,
+    wait_until(lambda: edge.metric('nginx_ssl_handshake_errors_total{phase="client_hello"}') >= 1,
                3, "handshake error counted")
