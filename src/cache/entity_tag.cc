@@ -1,0 +1,50 @@
+#include "cache/entity_tag.h"
+
+#include "cache/header_field.h"
+
+namespace cirrus::cache {
+
+bool isWeakEtag(std::string_view etag) {
+  return etag.starts_with("W/") && isValidEtag(etag);
+}
+
+bool isValidEtag(std::string_view etag) {
+  etag = trimOws(etag);
+  if (etag.starts_with("W/")) etag.remove_prefix(2);
+  if (etag.size() < 2 || etag.front() != '"' || etag.back() != '"') return false;
+  // etagc = %x21 / %x23-7E / obs-text: no DQUOTE, space or controls inside.
+  for (char c : etag.substr(1, etag.size() - 2)) {
+    auto u = static_cast<unsigned char>(c);
+    if (u == '"' || u <= 0x20 || u == 0x7f) return false;
+  }
+  return true;
+}
+
+std::string_view opaqueTag(std::string_view etag) {
+  etag = trimOws(etag);
+  if (!isValidEtag(etag)) return {};
+  if (etag.starts_with("W/")) etag.remove_prefix(2);
+  return etag;
+}
+
+bool strongEtagMatch(std::string_view a, std::string_view b) {
+  a = trimOws(a);
+  b = trimOws(b);
+  if (!isValidEtag(a) || !isValidEtag(b) || isWeakEtag(a) || isWeakEtag(b)) return false;
+  return a == b;
+}
+
+bool weakEtagMatch(std::string_view a, std::string_view b) {
+  std::string_view oa = opaqueTag(a);
+  return !oa.empty() && oa == opaqueTag(b);
+}
+
+bool noneMatchListMatches(std::string_view list, std::string_view etag) {
+  bool match = false;
+  forEachListMember(list, [&](std::string_view member) {
+    if (member == "*" || weakEtagMatch(member, etag)) match = true;
+  });
+  return match;
+}
+
+}  // namespace cirrus::cache
