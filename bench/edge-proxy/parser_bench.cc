@@ -60,12 +60,11 @@ int main(int argc, char** argv) {
       auto start = std::chrono::steady_clock::now();
       size_t sink = std::string(name) == "edge" ? runEdge(kRequests[r], iterations)
                                                 : runBeast(kRequests[r], iterations);
-      double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() -
-                                                           start)
+      double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start)
                       .count() /
                   iterations;
-      std::printf("request %zu (%zu bytes) %-5s %8.1f ns/req (sink %zu)\n", r,
-                  kRequests[r].size(), name, ns, sink);
+      std::printf("request %zu (%zu bytes) %-5s %8.1f ns/req (sink %zu)\n", r, kRequests[r].size(),
+                  name, ns, sink);
     }
   }
 }
