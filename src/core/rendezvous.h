@@ -53,10 +53,19 @@ class RendezvousPicker {
     size_t id_size;
     size_t begin;  // range in by_size_
     size_t end;
+    size_t prefix_begin;  // first of the group's states in prefix_
+  };
+  // The part of XXH64("id|fqdn") that depends on the id alone, for ids of at most 31 octets
+  // (see rendezvous.cc).
+  struct PrefixState {
+    uint64_t v[4] = {};       // first-stripe accumulators; a product for the shared word
+    uint64_t merged[4] = {};  // round(0, v[j]) of the id's own words, for the merge
+    uint64_t rotated = 0;     // the id's own words' share of the merge's rotation sum
   };
   std::vector<std::string_view> ids_;
   std::vector<size_t> by_size_;  // candidate indices grouped by id size
   std::vector<Group> groups_;
+  std::vector<PrefixState> prefix_;  // per group, padded to whole scoring chunks
 };
 
 /// A node as the per-site choice sees it: the caller has already filtered eligibility

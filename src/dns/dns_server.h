@@ -1,8 +1,8 @@
 // DNS server sockets of `cirrus dns`: UDP and TCP on DNS_MASTER_BIND_ADDR:DNS_MASTER_PORT. UDP
-// answers one datagram per query; TCP reads 2-octet length-prefixed messages (RFC 1035
-// §4.2.2), answers several queries per connection in order (RFC 7766 §6.2.1), streams zone
-// transfers message by message, and closes idle or stalled connections (a deadline before
-// every read and write). All message policy is QueryHandler's.
+// answers one datagram per query, reading and writing up to 32 datagrams per system call; TCP reads
+// 2-octet length-prefixed messages (RFC 1035 §4.2.2), answers several queries per connection in
+// order (RFC 7766 §6.2.1), streams zone transfers message by message, and closes idle or stalled
+// connections (a deadline before every read and write). All message policy is QueryHandler's.
 #pragma once
 
 #include <chrono>
@@ -52,7 +52,9 @@ class Server {
 
  private:
   struct Connection;
+  struct UdpBatch;
   boost::asio::awaitable<void> udpLoop();
+  boost::asio::awaitable<void> sendReplies(UdpBatch& batch, size_t count);
   boost::asio::awaitable<void> acceptLoop();
   static boost::asio::awaitable<void> watchdog(std::shared_ptr<Connection> c);
   boost::asio::awaitable<void> serve(std::shared_ptr<Connection> c);

@@ -279,18 +279,49 @@ bool operator==(const Name& a, const Name& b) {
   return wireEqualsIgnoreCase(a.wire_, b.wire_);
 }
 
+namespace {
+
+// ASCII lower-casing of eight octets at once (zone keys and comparisons run per name in zone
+// builds of 10^5 names): an octet is upper case when its low seven bits are in ['A', 'Z'] and
+// its top bit is clear; the per-octet sums below cannot carry into the next octet.
+uint64_t lowerWord(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  const uint64_t low7 = x & (0x7F * kOnes);
+  const uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;
+  const uint64_t above_z = low7 + (0x7F - 'Z') * kOnes;
+  const uint64_t upper = at_least_a & ~above_z & ~x & (0x80 * kOnes);
+  return x | (upper >> 2);  // 0x80 >> 2 == 'a' - 'A'
+}
+
+uint64_t load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+}  // namespace
+
 bool wireEqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   // Length octets are at most 63, so lower-casing them is a no-op and the whole wire form can
-  // be compared byte by byte.
-  for (size_t i = 0; i < a.size(); ++i) {
+  // be compared octet by octet.
+  size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    if (lowerWord(load64(a.data() + i)) != lowerWord(load64(b.data() + i))) return false;
+  }
+  for (; i < a.size(); ++i) {
     if (lowerAscii(a[i]) != lowerAscii(b[i])) return false;
   }
   return true;
 }
 
 void lowerAsciiInPlace(char* data, size_t size) {
-  for (size_t i = 0; i < size; ++i) data[i] = lowerAscii(data[i]);
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    const uint64_t w = lowerWord(load64(data + i));
+    std::memcpy(data + i, &w, 8);
+  }
+  for (; i < size; ++i) data[i] = lowerAscii(data[i]);
 }
 
 }  // namespace cirrus::dns

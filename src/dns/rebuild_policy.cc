@@ -28,9 +28,13 @@ void Debouncer::fired() {
 
 RebuildOutcome classifyRebuild(const Zone* served, const Zone& built) {
   if (served == nullptr) return RebuildOutcome::kFirst;
-  if (served->contentHash() == built.contentHash() && served->sameContent(built)) {
-    return RebuildOutcome::kUnchanged;
-  }
+  return classifyRebuild(served, served->contentHash(), built, built.contentHash());
+}
+
+RebuildOutcome classifyRebuild(const Zone* served, uint64_t served_hash, const Zone& built,
+                               uint64_t built_hash) {
+  if (served == nullptr) return RebuildOutcome::kFirst;
+  if (served_hash == built_hash && served->sameContent(built)) return RebuildOutcome::kUnchanged;
   return RebuildOutcome::kChanged;
 }
 

@@ -50,6 +50,11 @@ enum class RebuildOutcome {
 /// build.
 RebuildOutcome classifyRebuild(const Zone* served, const Zone& built);
 
+/// classifyRebuild() with both content hashes known (Zone::contentHash() walks the whole
+/// zone): the source keeps the served zone's hash instead of recomputing it every rebuild.
+RebuildOutcome classifyRebuild(const Zone* served, uint64_t served_hash, const Zone& built,
+                               uint64_t built_hash);
+
 /// The candidate handed to SerialStore::advance(): spec §7's max(previous + 1, unix time),
 /// where previous is the served serial (the store adds its own stored serial to the max).
 int64_t serialCandidate(std::optional<uint32_t> served, int64_t unix_now);

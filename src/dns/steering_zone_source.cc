@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +15,23 @@ namespace cirrus::dns {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
+
+namespace {
+
+int64_t millis(Clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+// What the build thread hands back to the io_context thread (default-constructible, as
+// co_spawn's completion needs; `zone` is always set by the job).
+struct BuildJob {
+  std::optional<Result<Zone>> zone;
+  ZoneBuildReport report;
+  RebuildOutcome outcome = RebuildOutcome::kChanged;
+  uint64_t content_hash = 0;
+};
+
+}  // namespace
 
 ZoneSourceOptions ZoneSourceOptions::from(const config::DnsConfig& config) {
   ZoneSourceOptions o;
@@ -128,10 +146,31 @@ asio::awaitable<bool> SteeringZoneSource::rebuild() {
   for (const auto& n : *nodes) {
     input.nodes.push_back({n.id, n.ipv4, n.ipv6, n.site, n.enabled, n.active});
   }
+  const auto read_done = Clock::now();
   ZoneSharedPtr served = holder_.current();
   input.serial = served ? served->serial() : 0;
-  ZoneBuildReport report;
-  auto built = buildSteeringZone(input, &report);
+  const size_t domain_count = input.domains.size();
+  // Build and compare on build_pool_: the served zone is immutable and buildSteeringZone() pure,
+  // so the job shares nothing mutable with this thread. Only this coroutine publishes, so the
+  // zone compared against is still the served one when the job returns.
+  auto job = [input = std::move(input), served,
+              served_hash = served_hash_]() -> asio::awaitable<BuildJob> {
+    ZoneBuildReport report;
+    auto zone = buildSteeringZone(input, &report);
+    uint64_t hash = 0;
+    RebuildOutcome outcome = RebuildOutcome::kChanged;
+    if (zone) {
+      hash = zone->contentHash();
+      outcome = classifyRebuild(served.get(), served_hash, *zone, hash);
+    }
+    BuildJob out{std::move(zone), std::move(report), outcome, hash};
+    co_return out;
+  };
+  BuildJob job_result = co_await asio::co_spawn(build_pool_, std::move(job), asio::use_awaitable);
+  if (stopped_) co_return true;
+  const auto build_done = Clock::now();
+  auto& built = *job_result.zone;
+  const ZoneBuildReport& report = job_result.report;
   if (!built) co_return fail("build", built.error());
   if (!report.rejected_domains.empty()) {
     log::warn("domains left out of the zone", {{"count", report.rejected_domains.size()},
@@ -141,9 +180,9 @@ asio::awaitable<bool> SteeringZoneSource::rebuild() {
     log::warn("node addresses ignored", {{"count", report.ignored_addresses.size()},
                                          {"first", report.ignored_addresses.front()}});
   }
-  metrics_.zone_domains.set(static_cast<double>(input.domains.size()));
+  metrics_.zone_domains.set(static_cast<double>(domain_count));
 
-  RebuildOutcome outcome = classifyRebuild(served.get(), *built);
+  const RebuildOutcome outcome = job_result.outcome;
   if (outcome == RebuildOutcome::kUnchanged) {
     metrics_.build_seconds.observe(Clock::now() - started);
     metrics_.rebuilds.labels({"unchanged"}).inc();
@@ -163,7 +202,15 @@ asio::awaitable<bool> SteeringZoneSource::rebuild() {
   built->setSerial(serial);
   auto zone = std::make_shared<const Zone>(std::move(*built));
   size_t records = zone->recordCount();
-  holder_.publish(zone);
+  // publish() diffs the old and new zone for the IXFR journal: also off this thread. Queries
+  // keep seeing the old zone until the swap at its end.
+  auto publish = [&holder = holder_, zone]() -> asio::awaitable<void> {
+    holder.publish(zone);
+    co_return;
+  };
+  co_await asio::co_spawn(build_pool_, std::move(publish), asio::use_awaitable);
+  served_hash_ = job_result.content_hash;
+  if (stopped_) co_return true;  // no NOTIFY after stop()
 
   metrics_.build_seconds.observe(Clock::now() - started);
   metrics_.rebuilds.labels({"changed"}).inc();
@@ -171,9 +218,12 @@ asio::awaitable<bool> SteeringZoneSource::rebuild() {
   metrics_.zone_records.set(static_cast<double>(records));
   log::info("zone published", {{"serial", serial},
                                {"records", records},
-                               {"domains", input.domains.size()},
+                               {"domains", domain_count},
                                {"eligible_nodes", report.eligible_nodes},
                                {"names_without_nodes", report.names_without_nodes},
+                               {"read_ms", millis(read_done - started)},
+                               {"build_ms", millis(build_done - read_done)},
+                               {"publish_ms", millis(Clock::now() - build_done)},
                                {"first", outcome == RebuildOutcome::kFirst}});
   if (on_new_serial_) on_new_serial_(serial);
   co_return true;

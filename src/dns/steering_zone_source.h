@@ -14,6 +14,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "core/config.h"
 #include "core/redis_client.h"
@@ -40,8 +41,9 @@ struct ZoneSourceOptions {
   static ZoneSourceOptions from(const config::DnsConfig& config);
 };
 
-/// Runs on one io_context thread; start()/stop() from that thread (or before it runs).
-/// Everything passed in must outlive the source.
+/// Runs on one io_context thread; start()/stop() from that thread (or before it runs). The
+/// zone build itself runs on a private thread; reads, serial and publishing stay on the
+/// io_context. Everything passed in must outlive the source.
 class SteeringZoneSource {
  public:
   /// on_new_serial runs on the io_context after each publish that changed the serial.
@@ -75,6 +77,11 @@ class SteeringZoneSource {
   Debouncer debouncer_;
   bool stopped_ = false;
   bool started_ = false;
+  uint64_t served_hash_ = 0;  // Zone::contentHash() of the zone this source published last
+  // Builds and compares zones (CPU work of up to a few hundred ms for 10^5 domains) off the
+  // io_context thread, which keeps answering queries meanwhile. Declared last: destroyed
+  // first, it joins a build in flight (which touches nothing of this object).
+  boost::asio::thread_pool build_pool_{1};
 };
 
 }  // namespace cirrus::dns

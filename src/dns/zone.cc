@@ -27,29 +27,27 @@ std::string_view loweredKey(const Name& name, char* buf) {
 
 // Order-preserving sort key for RFC 4034 §6.1 canonical order of a lower-cased wire name:
 // labels from the rightmost, each byte-escaped so that a 0x00 terminator sorts below any byte.
-std::string canonicalKey(std::string_view wire) {
+// Appended to `out`, so that the keys of a whole zone share one allocation.
+void appendCanonicalKey(std::string_view wire, std::string& out) {
   size_t offsets[128];
   size_t n = 0;
   for (size_t pos = 0; wire[pos] != 0; pos += 1 + static_cast<uint8_t>(wire[pos])) {
     offsets[n++] = pos;
   }
-  std::string key;
-  key.reserve(wire.size() + 8);
   while (n > 0) {
     size_t pos = offsets[--n];
     auto len = static_cast<uint8_t>(wire[pos]);
     for (size_t i = 1; i <= len; ++i) {
       auto b = static_cast<uint8_t>(wire[pos + i]);
       if (b <= 1) {
-        key += '\x01';
-        key += static_cast<char>(b + 1);
+        out += '\x01';
+        out += static_cast<char>(b + 1);
       } else {
-        key += static_cast<char>(b);
+        out += static_cast<char>(b);
       }
     }
-    key += '\0';
+    out += '\0';
   }
-  return key;
 }
 
 // RFC 4034 §6.3 order of RDATA (unsigned octets, shorter first on a common prefix), with the
@@ -96,7 +94,9 @@ RRset RRset::fromRdatas(RRType type, uint32_t ttl, std::span<const std::string_v
     views = heap_views.data();
   }
   std::copy(rdatas.begin(), rdatas.end(), views);
-  std::sort(views, views + rdatas.size(), rdataLess);
+  // Through a lambda, so that the comparison is inlined rather than called by pointer.
+  std::sort(views, views + rdatas.size(),
+            [](std::string_view a, std::string_view b) { return rdataLess(a, b); });
   size_t total = 0;
   for (size_t i = 0; i < rdatas.size(); ++i) total += 2 + views[i].size();
   out.packed_.resize(total);
@@ -202,6 +202,12 @@ Zone::Node& Zone::nodeFor(Name key) {
     inserted = true;
   }
   return inserted ? nodes_.find(w)->second : it->second;
+}
+
+std::span<const RRset> Zone::rrsetsAt(const Name& owner) const {
+  const Node* node = findNode(owner);
+  if (node == nullptr) return {};
+  return std::span<const RRset>(node->rrsets);
 }
 
 const Zone::Node* Zone::findNode(const Name& name) const {
@@ -375,18 +381,28 @@ bool Zone::sameContent(const Zone& other) const {
 }
 
 std::vector<RRsetRef> Zone::sortedRRsets() const {
+  // Every AXFR of a 10^5-name zone sorts it: the keys live in one arena (no allocation per
+  // name) and are compared as views into it.
   struct Keyed {
-    std::string key;
+    size_t begin;
+    size_t size;
     const Name* owner;
     const Node* node;
   };
+  std::string arena;
+  arena.reserve(nodes_.size() * 32);
   std::vector<Keyed> names;
   names.reserve(nodes_.size());
   for (const auto& [owner, node] : nodes_) {
-    if (!node.rrsets.empty()) names.push_back({canonicalKey(owner.wire()), &owner, &node});
+    if (node.rrsets.empty()) continue;
+    const size_t begin = arena.size();
+    appendCanonicalKey(owner.wire(), arena);
+    names.push_back({begin, arena.size() - begin, &owner, &node});
   }
-  std::sort(names.begin(), names.end(),
-            [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
+  const std::string_view keys = arena;
+  std::sort(names.begin(), names.end(), [keys](const Keyed& a, const Keyed& b) {
+    return keys.substr(a.begin, a.size) < keys.substr(b.begin, b.size);
+  });
   std::vector<RRsetRef> out;
   out.reserve(names.size() * 2);
   for (const auto& k : names) {

@@ -163,6 +163,18 @@ class Zone {
     }
   }
 
+  /// Calls f(const Name& owner, std::span<const RRset>) for every name with data (empty
+  /// non-terminals are skipped), in no set order.
+  template <class F>
+  void forEachName(F&& f) const {
+    for (const auto& [owner, node] : nodes_) {
+      if (!node.rrsets.empty()) f(owner, std::span<const RRset>(node.rrsets));
+    }
+  }
+
+  /// Every RRset of `owner` (sorted by type); empty when the name has none or does not exist.
+  std::span<const RRset> rrsetsAt(const Name& owner) const;
+
   void reserve(size_t names) { nodes_.reserve(names); }
 
  private:

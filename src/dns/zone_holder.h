@@ -27,6 +27,7 @@ class ZoneHolder {
 
   /// Replaces the served zone. When a zone was served before and the serial changed, the
   /// difference is appended to the journal (RFC 1995), so secondaries can transfer just that.
+  /// Costs a walk of both zones: the zone source calls it off the serving thread.
   void publish(ZoneSharedPtr zone);
 
   struct Ixfr {

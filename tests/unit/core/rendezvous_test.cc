@@ -159,6 +159,40 @@ TEST(RendezvousTest, PickerAgreesWithPickTopKInto) {
   EXPECT_EQ(empty.pick("x", out), 0u);
 }
 
+TEST(RendezvousTest, PickerOrdersLikeRendezvousScoreForEveryIdAndFqdnLength) {
+  // The picker precomputes the id-only and FQDN-only parts of XXH64("id|fqdn") (rendezvous.cc,
+  // namespace split) for ids up to 31 octets and inputs of 32..512 octets; every layout of
+  // the shared word, stripe count and tail must give exactly rendezvousScore()'s order.
+  std::vector<std::string> ids;
+  for (size_t len = 0; len <= 40; ++len) {
+    for (size_t v = 0; v < 6; ++v) {
+      std::string id(len, 'a');
+      for (size_t i = 0; i < len; ++i) id[i] = static_cast<char>('!' + (v * 7 + i * 13) % 90);
+      ids.push_back(id);
+    }
+  }
+  auto v = views(ids);
+  RendezvousPicker picker(v);
+  for (size_t fqdn_len = 1; fqdn_len <= 520; fqdn_len += (fqdn_len < 100 ? 1 : 7)) {
+    std::string fqdn(fqdn_len, 'x');
+    for (size_t i = 0; i < fqdn_len; ++i) {
+      fqdn[i] = static_cast<char>('0' + (i * 31 + fqdn_len) % 75);
+    }
+    std::vector<size_t> expected(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) expected[i] = i;
+    std::vector<uint64_t> scores(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) scores[i] = rendezvousScore(ids[i], fqdn);
+    std::sort(expected.begin(), expected.end(), [&](size_t a, size_t b) {
+      if (scores[a] != scores[b]) return scores[a] > scores[b];
+      if (ids[a] != ids[b]) return ids[a] < ids[b];
+      return a < b;
+    });
+    std::vector<size_t> got(ids.size());
+    got.resize(picker.pick(fqdn, got));
+    ASSERT_EQ(got, expected) << "fqdn length " << fqdn_len;
+  }
+}
+
 TEST(RendezvousTest, KLargerThanCandidatesReturnsAllAndZeroReturnsNone) {
   std::vector<std::string> ids = {"a", "b"};
   EXPECT_EQ(pickTopK(views(ids), "f", 10).size(), 2u);

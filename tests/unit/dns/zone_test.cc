@@ -1,5 +1,6 @@
 #include "dns/zone.h"
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,24 @@ TEST(ZoneTest, EmptyNonTerminalsExistWithoutData) {
   EXPECT_EQ(z.lookup(name("a.example.cdn.test"), RRType::kA).kind, LookupKind::kNoData);
   EXPECT_EQ(z.lookup(name("example.cdn.test"), RRType::kA).kind, LookupKind::kNoData);
   EXPECT_EQ(z.nameCount(), 5u);  // apex, alias, www.a.example, a.example, example
+}
+
+TEST(ZoneTest, RRsetsAtListsANamesDataAndNothingForEmptyOrMissingNames) {
+  Zone z(name("cdn.test"), testSoa(), 3600);
+  z.add(name("a.b.cdn.test"), RRType::kAaaa, 60, std::string(16, '\x01'));
+  z.add(name("a.b.cdn.test"), RRType::kA, 60, encodeA({192, 0, 2, 1}));
+  auto rrsets = z.rrsetsAt(name("A.b.CDN.test"));
+  ASSERT_EQ(rrsets.size(), 2u);
+  EXPECT_EQ(rrsets[0].type(), RRType::kA);  // sorted by type
+  EXPECT_EQ(rrsets[1].type(), RRType::kAaaa);
+  EXPECT_TRUE(z.rrsetsAt(name("b.cdn.test")).empty());  // empty non-terminal
+  EXPECT_TRUE(z.rrsetsAt(name("x.cdn.test")).empty());
+  size_t names = 0;
+  z.forEachName([&](const Name&, std::span<const RRset> r) {
+    EXPECT_FALSE(r.empty());
+    ++names;
+  });
+  EXPECT_EQ(names, 2u);  // the apex (SOA) and a.b; not the empty b
 }
 
 TEST(ZoneTest, LookupIgnoresCase) {
