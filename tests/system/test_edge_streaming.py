@@ -1,5 +1,6 @@
 """Large bodies stream through the edge both ways without being held in memory."""
 import hashlib
+import os
 import socket
 
 from edge_fixtures import (edge_stack, http_origin, origins, put_domain,  # noqa: F401
@@ -47,8 +48,12 @@ def test_large_download_streams_with_bounded_memory(edge_stack, origins):
                     assert piece
                     received += len(piece)
             assert received == BIG
-    # The edge never held the body: its resident size stays far below one body.
-    assert edge_rss_kib(edge.proc.pid) < 64 * 1024
+    # The edge never held the body: its resident size stays far below one body. Checked in
+    # the release build only: under ASan the allocator's quarantine and shadow memory keep
+    # ~300 MiB resident after this transfer whatever the edge does, so the figure says nothing
+    # there (the ASan pass still checks that both transfers complete intact).
+    if os.environ.get("CIRRUS_BUILD_KIND") != "asan":
+        assert edge_rss_kib(edge.proc.pid) < 64 * 1024
 
 
 def test_large_upload_streams_to_the_origin_intact(edge_stack, origins):

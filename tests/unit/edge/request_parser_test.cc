@@ -151,8 +151,8 @@ TEST(RequestParserTest, RejectsBadFieldNamesAndControlCharactersInValues) {
   EXPECT_EQ(rejection("GET / HTTP/1.1\r\nHost: a\r\n: x\r\n\r\n"), HeadError::kBadFieldName);
   EXPECT_EQ(rejection("GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n"), HeadError::kBadFieldName);
   EXPECT_EQ(rejection("GET / HTTP/1.1\r\nHost: a\r\nX(y): 1\r\n\r\n"), HeadError::kBadFieldName);
-  EXPECT_EQ(rejection(std::string("GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n", 39)),
-            HeadError::kBadFieldValue);
+  static constexpr char kNul[] = "GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n";
+  EXPECT_EQ(rejection(std::string(kNul, sizeof kNul - 1)), HeadError::kBadFieldValue);
   EXPECT_EQ(rejection("GET / HTTP/1.1\r\nHost: a\r\nX: a\x01\r\n\r\n"), HeadError::kBadFieldValue);
 }
 

@@ -220,10 +220,10 @@ INSTANTIATE_TEST_SUITE_P(TlsVersions, TicketKeysTest,
                          });
 
 TEST(TlsStoreTest, RotatesTicketKeysOnItsTimerUntilStopped) {
+  boost::asio::io_context control;  // outlives the store, whose timer belongs to it
   auto store = TlsStore::create();
   ASSERT_TRUE(store) << store.error().message();
   EXPECT_EQ((*store)->ticketKeys().size(), 1u);
-  boost::asio::io_context control;
   (*store)->startTicketRotation(control, std::chrono::seconds(1));
   control.run_for(std::chrono::milliseconds(1500));
   EXPECT_EQ((*store)->ticketKeys().size(), 2u) << "one rotation after one period";
