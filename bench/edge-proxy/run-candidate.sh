@@ -13,7 +13,7 @@ trap 'kill $redis_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
 host=${origin%:*} oport=${origin##*:}
 redis-cli -p "$redis_port" set cdn:dom:bench.test \
-  "{\"domain\":\"bench.test\",\"origins\":[{\"scheme\":\"http\",\"host\":\"$host\",\"port\":$oport}]}" >/dev/null
+  "{\"domain\":\"bench.test\",\"origins\":[{\"scheme\":\"http\",\"host\":\"$host\",\"port\":$oport}],\"cache\":{\"enable\":false}}" >/dev/null
 redis-cli -p "$redis_port" sadd cdn:domains bench.test >/dev/null
 REDIS_URL="redis://127.0.0.1:$redis_port/0" EDGE_HTTP_BIND="127.0.0.1:$port" \
 EDGE_HTTPS_BIND="127.0.0.1:$((port + 2000))" EDGE_ADMIN_BIND="127.0.0.1:$((port + 3000))" \

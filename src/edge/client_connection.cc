@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <boost/asio/buffer.hpp>
 
+#include "cache/cache_status.h"
 #include "edge/worker.h"
 
 namespace cirrus::edge {
@@ -116,6 +117,7 @@ asio::awaitable<bool> ClientConnection::writeClient(std::span<const asio::const_
 asio::awaitable<bool> ClientConnection::readHead(RequestHead& head) {
   parser_.reset();
   host_key_.clear();
+  head_consumed_ = false;
   compact();
   idle_ = begin_ == end_;
   transport_->setDeadline(idle_ ? ctx_.options.keepalive_timeout
@@ -175,6 +177,7 @@ void ClientConnection::logRequest(std::string_view host, const RequestOutcome& o
                                   Clock::time_point started) {
   auto elapsed = Clock::now() - started;
   ctx_.metrics.countRequest(host, o.status);
+  if (o.cache_phase) ctx_.metrics.countCacheStatus(*o.cache_phase);
   ctx_.metrics.shared().request_duration.observe(elapsed);
   if (!ctx_.access_log.enabled()) return;
   AccessEntry e;
@@ -188,6 +191,7 @@ void ClientConnection::logRequest(std::string_view host, const RequestOutcome& o
   e.duration = std::chrono::duration<double>(elapsed).count();
   e.origin = o.origin;
   e.upstream_time = o.upstream_seconds;
+  if (o.cache_phase) e.cache = cache::toString(*o.cache_phase);
   ctx_.access_log.write(e);
 }
 
@@ -225,7 +229,19 @@ asio::awaitable<void> ClientConnection::run() {
       begin_ += head.head_bytes;
       continue;
     }
-    outcome = co_await proxy(head, *conf);
+    if (ctx_.cache != nullptr && conf->cache.enable) {
+      CacheStart start;
+      HitAnswer hit;
+      if (tryHit(head, *conf, start, outcome, hit)) {
+        if (!co_await writeHit(hit)) outcome.close = true;
+      } else {
+        extra_fields_.clear();
+        outcome = co_await cachePath(head, *conf, start);
+        extra_fields_.clear();
+      }
+    } else {
+      outcome = co_await proxy(head, *conf);
+    }
     logRequest(conf->domain, outcome, started);
     if (outcome.close || !head.keep_alive || ctx_.draining) break;
   }

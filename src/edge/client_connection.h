@@ -8,13 +8,21 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "cache/cache_control.h"
+#include "cache/cache_key.h"
+#include "cache/cache_rules.h"
+#include "cache/cache_status.h"
+#include "cache/cache_store.h"
+#include "cache/cached_object.h"
 #include "edge/chunked_decoder.h"
 #include "edge/origin_pool.h"
 #include "edge/request_parser.h"
@@ -26,10 +34,8 @@ namespace cirrus::edge {
 
 struct WorkerContext;
 
-/// Where a response came from: the seam where the cache (next issue) slots in. Today every
-/// routed request is kOrigin; the cache will add its lookup before the origin phase and report
-/// Hit/Stale/... here, and the access log and metrics already read it.
-enum class ResponseSource { kEdge, kOrigin };
+/// Where a response came from: the edge itself, the origin (streamed), or a stored object.
+enum class ResponseSource { kEdge, kOrigin, kCache };
 
 /// What the access log and metrics learn about one request.
 struct RequestOutcome {
@@ -39,6 +45,76 @@ struct RequestOutcome {
   std::string origin;  // "host:port" of the origin that answered
   double upstream_seconds = -1;
   bool close = false;  // the connection must close after this request
+  // Set when the request went through the cache path (Cache-Status, X-Cache, the access
+  // log's cache field and nginx_cache_status_total).
+  std::optional<cache::CachePhase> cache_phase;
+};
+
+/// The cache's part in one origin exchange of the cache path (cache_path.cc): what the hook in
+/// exchange() needs to decide storability, and what it found.
+struct CacheFill {
+  enum class Result {
+    kStreamed,            // the origin's answer went to the client (maybe captured)
+    kServeObject,         // a 304 revalidated `serve`: the caller sends it
+    kServeStale,          // the origin failed and stale-if-error allows `serve`
+    kRetryUnconditional,  // the 304 did not match the stored object: fetch again
+  };
+  const model::DomainConf* conf = nullptr;
+  cache::HeaderSpan request_fields;
+  cache::CacheControl request_cc;
+  std::optional<int64_t> rule_ttl;
+  cache::CachedObjectSharedPtr stale;  // the stored object being revalidated, if any
+  int64_t invalidated_at = 0;
+  bool revalidating = false;  // the request carries the stored object's validators
+  bool variant_miss = false;
+  bool head_request = false;
+  std::string_view target;  // origin-form, a view into the request head
+  int64_t request_time = 0;
+
+  // Unsafe methods (RFC 9111 §4.4): only collect what the answer invalidates.
+  bool invalidate_only = false;
+  std::string owned_method;
+  std::string owned_target;
+  std::vector<std::string> invalidate;
+
+  Result result = Result::kStreamed;
+  cache::CachedObjectSharedPtr serve;
+  cache::CacheOutcome outcome;
+  // Capture of a storable response while it streams to the client.
+  bool capture = false;
+  bool complete = false;
+  size_t max_body = 0;
+  std::string body;
+  unsigned status = 0;
+  std::string reason;
+  std::vector<cache::OwnedField> fields;
+  int64_t response_time = 0;
+};
+
+/// One slice block as the slice path obtained it (slice_path.cc).
+struct SliceBlockResult {
+  cache::CachedObjectSharedPtr obj;
+  bool whole = false;       // the origin answered 200 to the block's Range: serve it whole
+  bool from_cache = false;  // found fresh in the cache
+  unsigned error = 0;       // 502 / 504 / 416 from the origin
+  bool too_large = false;   // a whole (200) answer too large to hold: proxy it instead
+};
+
+/// What tryHit() learned, handed to cachePath() when the request was not a plain memory hit.
+struct CacheStart {
+  cache::CacheControl req_cc;
+  cache::RequestPlan plan;
+  std::string_view target;  // origin-form
+  bool looked_up = false;   // the key is built and the memory tier was asked
+  cache::LookupResult found;
+};
+
+/// A prepared answer from a stored object: its head (or a 304/206/416 head), the body slice;
+/// `keep` holds the object until the write completes.
+struct HitAnswer {
+  std::string_view head;
+  std::string_view body;
+  cache::CachedObjectSharedPtr keep;
 };
 
 class ClientConnection {
@@ -70,6 +146,57 @@ class ClientConnection {
   void compact();
   /// Reads more client bytes into the buffer (deadline: client_body_timeout).
   boost::asio::awaitable<bool> readMore();
+
+  // cache_path.cc: the cache in front of the origin phase (spec §11, RFC 9111).
+  /// The synchronous part of the hit path: plan, key, memory lookup, reuse decision and the
+  /// answer's buffers. True: `answer` is ready to write (writeHit). False: cachePath() takes
+  /// over with what `start` holds.
+  bool tryHit(const RequestHead& head, const model::DomainConf& conf, CacheStart& start,
+              RequestOutcome& o, HitAnswer& answer);
+  bool prepareStored(const RequestHead& head, const cache::CachedObject& obj,
+                     const cache::CacheOutcome& co, int64_t age, RequestOutcome& o,
+                     HitAnswer& answer);
+  boost::asio::awaitable<bool> writeHit(const HitAnswer& answer);
+  boost::asio::awaitable<RequestOutcome> cachePath(const RequestHead& head,
+                                                   const model::DomainConf& conf,
+                                                   CacheStart& start);
+  boost::asio::awaitable<RequestOutcome> fetchThroughCache(const RequestHead& head,
+                                                           const model::DomainConf& conf,
+                                                           CacheFill& fill);
+  boost::asio::awaitable<RequestOutcome> serveStored(const RequestHead& head,
+                                                     const cache::CachedObject& obj,
+                                                     const cache::CacheOutcome& co, int64_t age);
+  boost::asio::awaitable<RequestOutcome> answerSimple(const RequestHead& head, unsigned status,
+                                                      std::string_view body,
+                                                      const cache::CacheOutcome& co);
+  // slice_path.cc
+  boost::asio::awaitable<RequestOutcome> slicePath(const RequestHead& head,
+                                                   const model::DomainConf& conf,
+                                                   std::string_view target,
+                                                   std::optional<int64_t> rule_ttl);
+  boost::asio::awaitable<SliceBlockResult> sliceBlock(const RequestHead& head,
+                                                      const model::DomainConf& conf,
+                                                      std::string_view target, int64_t index,
+                                                      bool force, std::optional<int64_t> rule_ttl);
+  boost::asio::awaitable<RequestOutcome> writeSliced(
+      const RequestHead& head, const cache::CacheOutcome& co,
+      std::vector<cache::CachedObjectSharedPtr> blocks, int64_t first, int64_t last,
+      unsigned status, const model::DomainConf* conf = nullptr, std::string_view target = {},
+      std::optional<int64_t> rule_ttl = std::nullopt, cache::CachedObjectSharedPtr base = nullptr);
+  /// Called by exchange() once the origin's final response head is parsed. True: the cache
+  /// path takes over (a 304 merged, or stale-if-error); nothing was sent to the client.
+  bool cacheOriginHead(const ResponseHead& rh);
+  void storeCaptured(CacheFill& fill);
+  /// The origin failed: true (and fill_ set to serve the stale object) when RFC 5861
+  /// stale-if-error allows it; the caller then writes nothing to the client.
+  bool staleOnError();
+  void startBackgroundRefresh(const model::DomainConf& conf, cache::CachedObjectSharedPtr stale,
+                              int64_t invalidated_at, std::optional<int64_t> rule_ttl,
+                              const RequestHead& head);
+  void consumeHead(const RequestHead& head) {
+    if (!head_consumed_) begin_ += head.head_bytes;
+    head_consumed_ = true;
+  }
 
   // proxy.cc: the origin phase of one routed request.
   boost::asio::awaitable<RequestOutcome> proxy(const RequestHead& head,
@@ -110,8 +237,17 @@ class ClientConnection {
   std::string host_key_;    // normalised Host of the current request
   std::string req_method_;  // copies for the access log
   std::string req_path_;
-  std::string origin_head_;  // serialised origin request head (reused)
-  std::string client_head_;  // serialised response head (reused)
+  std::string origin_head_;     // serialised origin request head (reused)
+  std::string client_head_;     // serialised response head (reused)
+  bool head_consumed_ = false;  // begin_ already moved past the current request's head
+  // Cache path state (only touched for cache-enabled domains).
+  std::string extra_fields_;         // fields the cache adds to a streamed response head
+  std::string extra_origin_fields_;  // conditional fields of a revalidation
+  bool strip_conditionals_ = false;  // drop the client's own conditionals from the origin head
+  CacheFill* fill_ = nullptr;
+  cache::PrimaryKey key_;
+  std::string cache_suffix_;
+  std::string cache_head_;
   std::unique_ptr<char[]> origin_buf_;
 };
 

@@ -39,6 +39,14 @@ EdgeMetrics::EdgeMetrics(metrics::Registry& r)
                   [this] { return static_cast<double>(tls_certificates.load()); });
 }
 
+void WorkerMetrics::countCacheStatus(cache::CachePhase phase) {
+  auto i = static_cast<size_t>(phase);
+  if (i >= cache_status_.size()) return;
+  if (cache_status_[i] == nullptr)
+    cache_status_[i] = &m_.cache_status.labels({cache::xCacheValue(phase)});
+  cache_status_[i]->inc();
+}
+
 void WorkerMetrics::countRequest(std::string_view host, unsigned status) {
   key_.assign(host);
   key_.push_back('\0');

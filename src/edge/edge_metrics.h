@@ -4,6 +4,7 @@
 // is a hash lookup and a per-thread cell increment.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "cache/cache_status.h"
 #include "core/metrics_registry.h"
 
 namespace cirrus::edge {
@@ -44,6 +46,8 @@ class WorkerMetrics {
 
   /// host: the configured domain ("" for unrouted requests, rendered as host="").
   void countRequest(std::string_view host, unsigned status);
+  /// nginx_cache_status_total{status=HIT|MISS|...}.
+  void countCacheStatus(cache::CachePhase phase);
   /// Drops cached children (after a config change that may have removed hosts).
   void forgetHosts() { requests_.clear(); }
   EdgeMetrics& shared() { return m_; }
@@ -52,6 +56,7 @@ class WorkerMetrics {
   EdgeMetrics& m_;
   std::unordered_map<std::string, std::shared_ptr<metrics::Counter>> requests_;
   std::string key_;
+  std::array<metrics::Counter*, 6> cache_status_{};
 };
 
 }  // namespace cirrus::edge

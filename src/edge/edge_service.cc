@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "core/log.h"
 #include "core/metrics_registry.h"
@@ -15,8 +16,10 @@
 #include "edge/admin_listener.h"
 #include "edge/config_snapshot.h"
 #include "edge/config_watcher.h"
+#include "edge/edge_cache.h"
 #include "edge/edge_metrics.h"
 #include "edge/edge_options.h"
+#include "edge/purge_watcher.h"
 #include "edge/tls_store.h"
 #include "edge/worker.h"
 #include "http/tls_context.h"
@@ -68,11 +71,25 @@ int runEdgeService(const config::CommonConfig& common, const config::EdgeConfig&
 
   ConfigWatcher watcher(control, common.redis, holder, edge_metrics, edge.config_ttl, tls.get());
 
+  EdgeCacheOptions cache_options;
+  cache_options.memory_bytes = edge.cache_memory_bytes;
+  cache_options.disk_dir = edge.cache_dir;
+  cache_options.disk_bytes = edge.cache_disk_bytes;
+  auto cache = EdgeCache::create(cache_options, registry);
+  if (!cache) {
+    log::error("edge cannot start", {{"error", cache.error().message()}});
+    return 1;
+  }
+  std::string purge_state =
+      edge.cache_dir.empty() ? std::string() : edge.cache_dir + "/purge-log.last";
+  PurgeWatcher purges(control, common.redis, holder, **cache, purge_state);
+
   std::vector<std::unique_ptr<Worker>> workers;
   size_t n = std::max<unsigned>(edge.workers, 1);
   for (size_t i = 0; i < n; ++i) {
     auto w = std::make_unique<Worker>(i, holder, edge_metrics, **access_log, options, origin_tls,
                                       origin_tls_noverify);
+    w->setCache(cache->get());
     if (auto r = w->listen(edge.http_bind, https ? &edge.https_bind : nullptr, tls.get()); !r) {
       log::error("edge cannot start", {{"error", r.error().message()}});
       return 1;
@@ -101,12 +118,31 @@ int runEdgeService(const config::CommonConfig& common, const config::EdgeConfig&
   reopen.async_wait(on_usr1);
 
   watcher.start();
+  purges.start();
   if (tls) tls->startTicketRotation(control);
-  for (auto& w : workers) w->start();
-  log::info("edge serving", {{"http", edge.http_bind.toString()},
-                             {"https", https ? edge.https_bind.toString() : ""},
-                             {"admin", edge.admin_bind.toString()},
-                             {"workers", n}});
+  // Accepting starts once the first configuration load has finished (or after a bound): the
+  // listeners are bound already, so connections queue meanwhile instead of being answered 404
+  // by an edge that knows no domain yet (a restarting edge shares its ports with the old one).
+  asio::steady_timer start_timer(control);
+  auto start_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  bool workers_started = false;
+  std::function<void()> start_workers = [&] {
+    if (workers_started) return;
+    if (!watcher.firstLoadDone() && std::chrono::steady_clock::now() < start_deadline) {
+      start_timer.expires_after(std::chrono::milliseconds(5));
+      start_timer.async_wait([&](const boost::system::error_code& ec) {
+        if (!ec) start_workers();
+      });
+      return;
+    }
+    workers_started = true;
+    for (auto& w : workers) w->start();
+    log::info("edge serving", {{"http", edge.http_bind.toString()},
+                               {"https", https ? edge.https_bind.toString() : ""},
+                               {"admin", edge.admin_bind.toString()},
+                               {"workers", n}});
+  };
+  start_workers();
 
   ServiceRunOptions run;
   run.stop_deadline = options.drain_timeout + std::chrono::seconds(2);
@@ -114,10 +150,16 @@ int runEdgeService(const config::CommonConfig& common, const config::EdgeConfig&
       control,
       [&](std::function<void()> done) {
         draining = true;
+        start_timer.cancel();
+        if (!workers_started) {
+          start_deadline = std::chrono::steady_clock::now();
+          start_workers();  // a drain needs running loops
+        }
         log::info("edge draining", {});
         auto remaining = std::make_shared<std::atomic<size_t>>(workers.size());
         auto finish = std::make_shared<std::function<void()>>([&, done] {
           watcher.stop();
+          purges.stop();
           if (tls) tls->stopTicketRotation();
           reopen.cancel();
           admin->stop([done] { done(); });

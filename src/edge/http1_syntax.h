@@ -9,14 +9,14 @@
 #include <span>
 #include <string_view>
 
+#include "cache/header_field.h"
+
 namespace cirrus::edge {
 
 /// One header field, viewing the caller's buffer. The value has its leading and trailing
-/// whitespace (OWS, RFC 9110 §5.5) removed.
-struct HeaderField {
-  std::string_view name;
-  std::string_view value;
-};
+/// whitespace (OWS, RFC 9110 §5.5) removed. The cache's type, so a parsed head's fields are a
+/// cache::HeaderSpan without copies.
+using HeaderField = cache::HeaderField;
 
 /// Why a message head was rejected; the request side maps each to a status (statusFor()).
 enum class HeadError {

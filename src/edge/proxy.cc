@@ -39,6 +39,14 @@ bool isHopByHop(std::string_view name) {
   }
 }
 
+// The client's own validators and ranges (RFC 9110 §13.1, §14.2): dropped when the edge
+// revalidates its stored response with its own validators.
+bool isConditional(std::string_view name) {
+  return iequals(name, "if-none-match") || iequals(name, "if-modified-since") ||
+         iequals(name, "if-match") || iequals(name, "if-unmodified-since") ||
+         iequals(name, "if-range") || iequals(name, "range");
+}
+
 // A field named by the Connection header is hop-by-hop too (RFC 9110 §7.6.1).
 bool listedIn(std::string_view connection, std::string_view name) {
   if (connection.empty()) return false;
@@ -137,6 +145,7 @@ void ClientConnection::buildOriginHead(const RequestHead& head, const model::Dom
         iequals(n, "expect") || iequals(n, "x-forwarded-proto") || listedIn(connection, n)) {
       continue;
     }
+    if (strip_conditionals_ && isConditional(n)) continue;
     if (iequals(n, "x-forwarded-for")) {
       // Several fields are one list (RFC 9110 §5.3): keep them, append ours to the last.
       if (xff_start == std::string::npos) xff_start = 0;
@@ -186,6 +195,7 @@ void ClientConnection::buildOriginHead(const RequestHead& head, const model::Dom
   } else if (head.method == "POST" || head.method == "PUT" || head.method == "PATCH") {
     out.append("Content-Length: 0\r\n");
   }
+  out.append(extra_origin_fields_);
   out.append("\r\n");
 }
 
@@ -220,6 +230,7 @@ void ClientConnection::buildClientHead(const RequestHead& head, const ResponseHe
   } else if (chunk_to_client) {
     out.append("Transfer-Encoding: chunked\r\n");
   }
+  out.append(extra_fields_);
   if (close) {
     out.append("Connection: close\r\n");
   } else if (head.version_minor == 0) {
@@ -233,7 +244,7 @@ asio::awaitable<RequestOutcome> ClientConnection::proxy(const RequestHead& head,
   RequestOutcome outcome;
   outcome.source = ResponseSource::kOrigin;
   buildOriginHead(head, conf);
-  begin_ += head.head_bytes;  // the head's views are not used past this point
+  consumeHead(head);  // the head's views are not used past this point (cache path: bodyless)
   RequestHead scalars = head;
   scalars.fields = {};
 
@@ -265,6 +276,7 @@ asio::awaitable<RequestOutcome> ClientConnection::proxy(const RequestHead& head,
   outcome.status = any_timeout ? 504 : 502;
   (any_timeout ? ctx_.metrics.shared().upstream_timeouts : ctx_.metrics.shared().upstream_errors)
       .inc();
+  if (fill_ != nullptr && staleOnError()) co_return outcome;
   // The body was not read: close rather than parse it as the next request.
   outcome.close = scalars.framing != BodyFraming::kNone;
   std::string_view body = any_timeout ? "origin timeout" : "no origin reachable";
@@ -281,6 +293,7 @@ asio::awaitable<void> ClientConnection::failExchange(RequestOutcome& outcome, un
   outcome.status = status;
   outcome.close = close;
   (status == 504 ? m.upstream_timeouts : m.upstream_errors).inc();
+  if (fill_ != nullptr && staleOnError()) co_return;
   outcome.body_bytes = body.size() + 1;
   if (!co_await writeSimple(status, body, close || ctx_.draining)) outcome.close = true;
 }
@@ -398,6 +411,14 @@ asio::awaitable<ClientConnection::Exchange> ClientConnection::exchange(OriginCon
   outcome.upstream_seconds = std::chrono::duration<double>(upstream).count();
   m.upstream_response.observe(upstream);
   outcome.status = rh.status;
+  if (fill_ != nullptr && cacheOriginHead(rh)) {
+    // A 304 or a stale-if-error answer: the cache path serves the stored object. A bodiless
+    // 304 leaves the connection reusable; anything else is dropped with its unread body.
+    if (rh.framing == BodyFraming::kNone && rh.keep_alive && oe == ob + rh.head_bytes) {
+      ctx_.pool.release(std::move(conn));
+    }
+    co_return Exchange::kDone;
+  }
 
   bool chunk_to_client = rh.framing == BodyFraming::kChunked ||
                          (rh.framing == BodyFraming::kUntilClose && head.version_minor == 1);
@@ -485,11 +506,28 @@ asio::awaitable<bool> ClientConnection::relayResponseBody(Transport& origin,
     outcome.close = true;
     return false;
   };
+  CacheFill* fill = fill_ != nullptr && fill_->capture ? fill_ : nullptr;
+  auto capture = [&](std::string_view data) {
+    if (fill == nullptr) return;
+    if (fill->body.size() + data.size() > fill->max_body) {
+      fill->capture = false;  // larger than the memory tier takes: stream only
+      fill->outcome.reason = cache::NoCacheReason::kTooLarge;
+      fill->body.clear();
+      fill->body.shrink_to_fit();
+      fill = nullptr;
+      return;
+    }
+    fill->body.append(data);
+  };
+  auto completed = [&] {
+    if (fill != nullptr) fill->complete = true;
+  };
 
   switch (rh.framing) {
     case BodyFraming::kNone: {
       startBatch();
       if (!co_await writeClient(batch.span())) co_return failMidway();
+      completed();
       co_return oe == ob;
     }
     case BodyFraming::kContentLength: {
@@ -501,10 +539,14 @@ asio::awaitable<bool> ClientConnection::relayResponseBody(Transport& origin,
         if (batch.count > 0) {
           if (!co_await writeClient(batch.span())) co_return failMidway();
         }
+        capture(std::string_view(obuf + ob, n));
         outcome.body_bytes += n;
         remaining -= n;
         ob += n;
-        if (remaining == 0) co_return ob == oe;
+        if (remaining == 0) {
+          completed();
+          co_return ob == oe;
+        }
         auto [ok, eof] = co_await readOrigin(origin, ob, oe);
         if (!ok || eof) co_return failMidway();
       }
@@ -520,6 +562,7 @@ asio::awaitable<bool> ClientConnection::relayResponseBody(Transport& origin,
           ob += step.consumed;
           if (step.status == ChunkedDecoder::Status::kData) {
             batch.addChunk(step.data, chunk_to_client);
+            capture(step.data);
             outcome.body_bytes += step.data.size();
             continue;
           }
@@ -530,7 +573,10 @@ asio::awaitable<bool> ClientConnection::relayResponseBody(Transport& origin,
         if (done && chunk_to_client) batch.add(asio::buffer(kLastChunk));
         if (batch.count > 0 && !co_await writeClient(batch.span())) co_return failMidway();
         if (error) co_return failMidway();
-        if (done) co_return ob == oe;
+        if (done) {
+          completed();
+          co_return ob == oe;
+        }
         if (batch.full()) continue;
         auto [ok, eof] = co_await readOrigin(origin, ob, oe);
         if (!ok || eof) co_return failMidway();
@@ -541,6 +587,7 @@ asio::awaitable<bool> ClientConnection::relayResponseBody(Transport& origin,
         startBatch();
         if (oe > ob) {
           batch.addChunk(std::string_view(obuf + ob, oe - ob), chunk_to_client);
+          capture(std::string_view(obuf + ob, oe - ob));
           outcome.body_bytes += oe - ob;
         }
         if (batch.count > 0 && !co_await writeClient(batch.span())) co_return failMidway();
@@ -549,8 +596,9 @@ asio::awaitable<bool> ClientConnection::relayResponseBody(Transport& origin,
         if (eof) {
           if (chunk_to_client) {
             std::array<asio::const_buffer, 1> b{asio::buffer(kLastChunk)};
-            if (!co_await writeClient(b)) failMidway();
+            if (!co_await writeClient(b)) co_return failMidway();
           }
+          completed();
           co_return false;
         }
       }

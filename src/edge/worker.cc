@@ -47,8 +47,17 @@ WorkerContext::WorkerContext(asio::io_context& io, const ConfigHolder& holder,
 void WorkerContext::refreshConfig() {
   if (config.refresh()) {
     selectors_.clear();
+    rules_.clear();
     metrics.forgetHosts();
   }
+}
+
+const cache::CompiledRules& WorkerContext::rulesFor(const model::DomainConf& conf) {
+  auto it = rules_.find(conf.domain);
+  if (it == rules_.end()) {
+    it = rules_.emplace(conf.domain, std::make_unique<cache::CompiledRules>(conf.cache)).first;
+  }
+  return *it->second;
 }
 
 OriginSelector& WorkerContext::selectorFor(const model::DomainConf& conf) {
@@ -160,7 +169,7 @@ asio::awaitable<void> Worker::sweepLoop() {
     auto now = std::chrono::steady_clock::now();
     ctx_->sweeper.sweep(now);
     ctx_->pool.closeIdle(now);
-    if (ctx_->draining && ctx_->connections.empty()) co_return;
+    if (ctx_->draining && ctx_->connections.empty() && ctx_->background_tasks == 0) co_return;
   }
 }
 
@@ -191,7 +200,8 @@ asio::awaitable<void> Worker::drainLoop(std::function<void()> on_done) {
   }
   auto deadline = std::chrono::steady_clock::now() + ctx_->options.drain_timeout;
   asio::steady_timer timer(ioc_);
-  while (!ctx_->connections.empty() && std::chrono::steady_clock::now() < deadline) {
+  while ((!ctx_->connections.empty() || ctx_->background_tasks > 0) &&
+         std::chrono::steady_clock::now() < deadline) {
     // Copy: closing may destroy connections while we iterate.
     std::vector<ClientConnection*> snapshot(ctx_->connections.begin(), ctx_->connections.end());
     for (auto* c : snapshot) {

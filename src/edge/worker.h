@@ -19,6 +19,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "cache/cache_rules.h"
 #include "core/endpoint.h"
 #include "core/result.h"
 #include "edge/access_log.h"
@@ -32,6 +33,7 @@
 namespace cirrus::edge {
 
 class ClientConnection;
+class EdgeCache;
 class TlsStore;
 
 /// What a connection needs from its worker. Only touched from the worker's thread.
@@ -45,6 +47,8 @@ struct WorkerContext {
   OriginSelector& selectorFor(const model::DomainConf& conf);
   /// Refreshes the config view; clears per-snapshot caches when it moved.
   void refreshConfig();
+  /// The domain's cache rules, compiled once per snapshot on this worker.
+  const cache::CompiledRules& rulesFor(const model::DomainConf& conf);
 
   boost::asio::io_context& ioc;
   DeadlineSweeper sweeper;
@@ -55,9 +59,12 @@ struct WorkerContext {
   EdgeOptions options;
   bool draining = false;
   std::unordered_set<ClientConnection*> connections;
+  EdgeCache* cache = nullptr;   // shared by every worker; null in tests without a cache
+  size_t background_tasks = 0;  // background revalidations running; a drain waits for them
 
  private:
   std::unordered_map<std::string, OriginSelector> selectors_;
+  std::unordered_map<std::string, std::unique_ptr<cache::CompiledRules>> rules_;
 };
 
 class Worker {
@@ -81,6 +88,8 @@ class Worker {
   void join();
 
   boost::asio::ip::tcp::endpoint httpEndpoint() const { return http_endpoint_; }
+  /// The shared cache (before start()); without one every domain is proxied uncached.
+  void setCache(EdgeCache* cache) { ctx_->cache = cache; }
 
  private:
   boost::asio::awaitable<void> acceptLoop(boost::asio::ip::tcp::acceptor& acceptor, bool tls);

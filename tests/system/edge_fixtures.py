@@ -13,6 +13,12 @@ request headers, so a test states what the origin does next to the request it se
                             SHA-256 (read streaming; Content-Length or chunked)
 
 Every origin counts requests per path and keeps the last request's headers.
+
+Scripted paths (cache tests): `origin.script(path, status=200, headers={...}, body=b"...",
+delay=0)` makes requests for exactly that path (query included) return that answer, whatever
+the request's x-origin-* headers say. A scripted ETag or Last-Modified answers a matching
+If-None-Match / If-Modified-Since with 304 (the origin revalidates like a real server).
+`origin.requests_for(path)` lists the headers of every request for a path.
 """
 from __future__ import annotations
 
@@ -70,12 +76,52 @@ class _Handler(BaseHTTPRequestHandler):
                 remaining -= len(piece)
         return size, h.hexdigest()
 
+    def _scripted(self, script: dict):
+        if script.get("delay"):
+            time.sleep(script["delay"])
+        headers = dict(script.get("headers", {}))
+        body = script.get("body", b"")
+        status = script.get("status", 200)
+        lower = {k.lower(): v for k, v in headers.items()}
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        if status == 200 and ((inm and "etag" in lower and lower["etag"] in
+                               [t.strip() for t in inm.split(",")])
+                              or (not inm and ims and lower.get("last-modified") == ims)):
+            status, body = 304, b""
+        rng = self.headers.get("Range", "")
+        if status == 200 and script.get("ranges") and rng.startswith("bytes="):
+            a, _, b = rng[6:].partition("-")
+            first, last = int(a), min(int(b) if b else len(body) - 1, len(body) - 1)
+            if first >= len(body):
+                status, body = 416, b""
+                headers["Content-Range"] = f"bytes */{len(script['body'])}"
+            else:
+                status, body = 206, body[first:last + 1]
+                headers["Content-Range"] = f"bytes {first}-{last}/{len(script['body'])}"
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        if status in (204, 304):
+            self.end_headers()
+            return
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def _handle(self):
         origin = self.server.origin
         with origin.lock:
             origin.counts[self.path] = origin.counts.get(self.path, 0) + 1
             origin.last_headers = [(k, v) for k, v in self.headers.items()]
+            origin.requests.setdefault(self.path, []).append(
+                {k.lower(): v for k, v in self.headers.items()})
             origin.total += 1
+            script = origin.scripts.get(self.path)
+        if script is not None:
+            self._read_body()
+            return self._scripted(script)
         size, digest = self._read_body()
         delay = float(self.headers.get("x-origin-delay", "0"))
         if delay:
@@ -143,11 +189,28 @@ class ScriptedOrigin:
         self.counts: dict[str, int] = {}
         self.total = 0
         self.last_headers: list[tuple[str, str]] = []
+        self.requests: dict[str, list[dict]] = {}
+        self.scripts: dict[str, dict] = {}
         self.server = _Server(("127.0.0.1", port or 0), _Handler)
         self.server.origin = self
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def script(self, path: str, status: int = 200, headers: dict | None = None,
+               body: bytes = b"", delay: float = 0, ranges: bool = False) -> None:
+        """ranges: answer a single "bytes=a-b" Range with 206 (or 416 past the end)."""
+        with self.lock:
+            self.scripts[path] = {"status": status, "headers": headers or {}, "body": body,
+                                  "delay": delay, "ranges": ranges}
+
+    def count(self, path: str) -> int:
+        with self.lock:
+            return self.counts.get(path, 0)
+
+    def requests_for(self, path: str) -> list[dict]:
+        with self.lock:
+            return list(self.requests.get(path, []))
 
     def header(self, name: str) -> str | None:
         for k, v in self.last_headers:
@@ -331,3 +394,36 @@ def put_cert(r: redis_lib.Redis, domain: str, fullchain: str, key: str, publish:
                                           "updated_at": now})
     if publish:
         r.publish("cdn:certs", domain)
+
+
+def http_request(port: int, host: str, path: str, headers: dict | None = None,
+                 method: str = "GET", timeout: float = 5) -> tuple[int, dict, bytes]:
+    """One request on a fresh connection: (status, lower-cased headers, body)."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        f = s.makefile("rb")
+        if method == "HEAD":
+            status_line = f.readline()
+            hs: dict[str, str] = {}
+            while True:
+                line = f.readline()
+                if line in (b"\r\n", b""):
+                    break
+                k, v = line.decode().split(":", 1)
+                hs[k.strip().lower()] = v.strip()
+            return int(status_line.split()[1]), hs, b""
+        return read_response(f)
+
+
+@pytest.fixture
+def cache_stack(edge_stack, origins):
+    """An edge, one scripted origin and a function putting a cache-enabled domain on it."""
+    redis_server, start = edge_stack
+    origin = origins("o1")
+    r = redis_server.client()
+
+    def domain(name: str, **cache) -> None:
+        put_domain(r, name, [http_origin(origin)], cache=cache or {"enable": True})
+    return redis_server, start, origin, domain
