@@ -61,7 +61,7 @@ asio::awaitable<Response> getCname(ApiContext& ctx, http::RequestContext& rc, co
     eligible.push_back(&n);
     candidates.push_back({n.id, n.site});
   }
-  std::string fqdn = accessFqdn(d.domain, ctx.config.cname_base_domain);
+  std::string fqdn = cirrus::accessFqdn(d.domain, ctx.config.cname_base_domain);
   auto picked =
       pickPerSite(candidates, fqdn, static_cast<size_t>(ctx.config.cname_replicas_per_site));
   nlohmann::json list = nlohmann::json::array();

@@ -207,13 +207,4 @@ std::string toUnicode(std::string_view a_label) {
   return std::string(out.get());
 }
 
-std::string accessFqdn(std::string_view domain, std::string_view base) {
-  if (domain.ends_with('.')) domain.remove_suffix(1);
-  if (base.ends_with('.')) base.remove_suffix(1);
-  std::string out = lowerAscii(domain);
-  out.push_back('.');
-  out.append(lowerAscii(base));
-  return out;
-}
-
 }  // namespace cirrus::model

@@ -49,9 +49,4 @@ std::optional<std::string> canonicalIpLiteral(std::string_view text);
 /// unchanged when it does not decode.
 std::string toUnicode(std::string_view a_label);
 
-/// Spec §7: the access FQDN the customer CNAMEs to, A-label + "." + base, lower-case, no
-/// trailing dot. Prereq: domain is already normalised (normalizeDomain); base is
-/// CNAME_BASE_DOMAIN (a trailing dot on it is ignored).
-std::string accessFqdn(std::string_view domain, std::string_view base);
-
 }  // namespace cirrus::model

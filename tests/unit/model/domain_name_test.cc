@@ -134,12 +134,6 @@ TEST(DomainNameTest, ToUnicodeReturnsUndecodableInputUnchanged) {
   EXPECT_EQ(toUnicode("xn--zz.example"), "xn--zz.example");
 }
 
-TEST(DomainNameTest, AccessFqdnAppendsBase) {
-  EXPECT_EQ(accessFqdn("www.example.com", "cdn.local.test"), "www.example.com.cdn.local.test");
-  EXPECT_EQ(accessFqdn("xn--bcher-kva.example", "CDN.Local.Test."),
-            "xn--bcher-kva.example.cdn.local.test");
-}
-
 TEST(OriginHostTest, AcceptsNamesWithUnderscoresAndSingleLabels) {
   EXPECT_EQ(*normalizeOriginHost("My_Service"), "my_service");
   EXPECT_EQ(*normalizeOriginHost("origin"), "origin");
