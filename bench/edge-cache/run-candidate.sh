@@ -6,7 +6,7 @@
 # Usage: run-candidate.sh PORT ORIGIN(host:port) WORKDIR
 set -euo pipefail
 port=$1 origin=$2 work=$3
-cirrus=${CIRRUS_BIN:-$(dirname "$0")/../../build/h-edge/src/cirrus}
+cirrus=${CIRRUS_BIN:-$(dirname "$0")/../../build/release/src/cirrus}
 redis_port=$((port + 1000))
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" \
   --daemonize no >"$work/redis.log" 2>&1 &
