@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "cache/http_date.h"
+#include "core/http_date.h"
 
 namespace cirrus::cache {
 

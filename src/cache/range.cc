@@ -9,7 +9,7 @@
 #include "cache/cached_object.h"
 #include "cache/entity_tag.h"
 #include "cache/header_field.h"
-#include "cache/http_date.h"
+#include "core/http_date.h"
 
 namespace cirrus::cache {
 

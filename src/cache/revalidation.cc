@@ -6,7 +6,7 @@
 #include "cache/cache_control.h"
 #include "cache/entity_tag.h"
 #include "cache/freshness.h"
-#include "cache/http_date.h"
+#include "core/http_date.h"
 
 namespace cirrus::cache {
 

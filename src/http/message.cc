@@ -1,5 +1,7 @@
 #include "http/message.h"
 
+#include "core/http_date.h"
+
 #include <algorithm>
 #include <ctime>
 #include <stdexcept>
@@ -96,14 +98,7 @@ JsonBody parseJsonBody(const Request& request) {
 }
 
 std::string httpDate(std::chrono::system_clock::time_point when) {
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  std::time_t t = std::chrono::system_clock::to_time_t(when);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[tm.tm_wday], tm.tm_mday,
-                     kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return formatHttpDate(std::chrono::system_clock::to_time_t(when));
 }
 
 }  // namespace cirrus::http

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "cache/http_date.h"
 #include "cache/object_factory.h"
+#include "core/http_date.h"
 
 namespace cirrus::cache {
 namespace {

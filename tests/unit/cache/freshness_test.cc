@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cache/http_date.h"
+#include "core/http_date.h"
 
 namespace cirrus::cache {
 namespace {

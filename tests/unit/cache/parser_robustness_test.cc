@@ -10,9 +10,9 @@
 #include "cache/cache_key.h"
 #include "cache/disk_object_codec.h"
 #include "cache/entity_tag.h"
-#include "cache/http_date.h"
 #include "cache/object_factory.h"
 #include "cache/range.h"
+#include "core/http_date.h"
 
 namespace cirrus::cache {
 namespace {

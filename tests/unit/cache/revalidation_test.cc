@@ -4,8 +4,8 @@
 
 #include "cache/cache_status.h"
 #include "cache/entity_tag.h"
-#include "cache/http_date.h"
 #include "cache/object_factory.h"
+#include "core/http_date.h"
 
 namespace cirrus::cache {
 namespace {

@@ -1,11 +1,9 @@
-#include "cache/http_date.h"
+#include "core/http_date.h"
 
 #include <array>
 #include <cstdio>
 
-#include "cache/header_field.h"
-
-namespace cirrus::cache {
+namespace cirrus {
 
 namespace {
 
@@ -67,7 +65,9 @@ std::optional<int64_t> toUnix(int year, unsigned month, int day, int h, int m, i
 }  // namespace
 
 std::optional<int64_t> parseHttpDate(std::string_view text) {
-  text = trimOws(text);
+  // RFC 9110 OWS around the value.
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   Cursor c{text};
   // The weekday is not checked against the date: recipients ignore it in practice.
   size_t comma = text.find(',');
@@ -133,4 +133,4 @@ std::string formatHttpDate(int64_t unix_seconds) {
   return buf;
 }
 
-}  // namespace cirrus::cache
+}  // namespace cirrus

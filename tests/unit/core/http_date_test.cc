@@ -1,8 +1,8 @@
-#include "cache/http_date.h"
+#include "core/http_date.h"
 
 #include <gtest/gtest.h>
 
-namespace cirrus::cache {
+namespace cirrus {
 namespace {
 
 // RFC 9110 §5.6.7: the three forms of the same instant.
@@ -42,4 +42,4 @@ TEST(HttpDateTest, ReadsLeapDay) {
 }
 
 }  // namespace
-}  // namespace cirrus::cache
+}  // namespace cirrus
