@@ -313,6 +313,23 @@ def edge_stack(procs, redis_server, cirrus):
     return redis_server, start
 
 
+@pytest.fixture
+def tls_edge(edge_stack, origins, tmp_path):
+    """An edge (two workers) serving one.test and two.test over TLS with certificates from a
+    test CA stored in Redis; returns (redis client, CA, edge) once both are loaded."""
+    redis_server, start = edge_stack
+    r = redis_server.client()
+    ca = TestCA(tmp_path / "ca")
+    o = origins("o1")
+    for d in ("one.test", "two.test"):
+        put_domain(r, d, [http_origin(o)])
+        chain, key = ca.issue(d)
+        put_cert(r, d, chain, key)
+    edge = start()
+    wait_until(lambda: edge.metric("cirrus_edge_tls_certificates") == 2, 5, "certificates loaded")
+    return r, ca, edge
+
+
 def recv_all(s: socket.socket, limit: int = 1 << 30) -> bytes:
     out = bytearray()
     while len(out) < limit:

@@ -7,7 +7,7 @@ import ssl
 import pytest
 
 from edge_fixtures import (TestCA, edge_stack, http_origin, origins, put_cert,  # noqa: F401
-                           put_domain, read_response)
+                           put_domain, read_response, tls_edge)
 from harness import wait_until
 
 
@@ -28,21 +28,6 @@ def get(port: int, ctx: ssl.SSLContext, name: str, session=None):
             # arrive after the handshake; only then does s.session carry a ticket.
             status, _, body = read_response(s.makefile("rb"))
             return status, body, s.session, s.session_reused
-
-
-@pytest.fixture
-def tls_edge(edge_stack, origins, tmp_path):
-    redis_server, start = edge_stack
-    r = redis_server.client()
-    ca = TestCA(tmp_path / "ca")
-    o = origins("o1")
-    for d in ("one.test", "two.test"):
-        put_domain(r, d, [http_origin(o)])
-        chain, key = ca.issue(d)
-        put_cert(r, d, chain, key)
-    edge = start()  # two workers: a ticket must resume on whichever worker accepts
-    wait_until(lambda: edge.metric("cirrus_edge_tls_certificates") == 2, 5, "certificates loaded")
-    return r, ca, edge
 
 
 @pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2],

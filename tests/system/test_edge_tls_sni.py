@@ -6,7 +6,7 @@ import ssl
 import pytest
 
 from edge_fixtures import (TestCA, edge_stack, http_origin, origins, put_cert,  # noqa: F401
-                           put_domain, read_response)
+                           put_domain, read_response, tls_edge)
 from harness import wait_until
 
 
@@ -30,30 +30,16 @@ def serial_of(port: int, name: str) -> str:
     return hashlib.sha256(der).hexdigest()
 
 
-@pytest.fixture
-def tls_setup(edge_stack, origins, tmp_path):
-    redis_server, start = edge_stack
-    r = redis_server.client()
-    ca = TestCA(tmp_path / "ca")
-    o = origins("o1")
-    for d in ("one.test", "two.test"):
-        put_domain(r, d, [http_origin(o)])
-        chain, key = ca.issue(d)
-        put_cert(r, d, chain, key)
-    edge = start()
-    return r, ca, edge
-
-
-def test_two_domains_get_their_own_certificates_verified_by_the_test_ca(tls_setup):
-    r, ca, edge = tls_setup
+def test_two_domains_get_their_own_certificates_verified_by_the_test_ca(tls_edge):
+    r, ca, edge = tls_edge
     for d in ("one.test", "two.test"):
         status, body = wait_until(lambda d=d: tls_get(edge.https, d, str(ca.cert))[:2], 5,
                                   f"TLS for {d}")
         assert status == 200 and body == b"origin o1 /tls"
 
 
-def test_replaced_certificate_is_used_by_the_next_handshake(tls_setup):
-    r, ca, edge = tls_setup
+def test_replaced_certificate_is_used_by_the_next_handshake(tls_edge):
+    r, ca, edge = tls_edge
     wait_until(lambda: tls_get(edge.https, "one.test", str(ca.cert)), 5, "first cert")
     before = serial_of(edge.https, "one.test")
     chain, key = ca.issue("one.test", tag="-v2")
@@ -62,8 +48,8 @@ def test_replaced_certificate_is_used_by_the_next_handshake(tls_setup):
     assert tls_get(edge.https, "one.test", str(ca.cert))[0] == 200
 
 
-def test_unknown_sni_gets_the_fallback_certificate(tls_setup):
-    r, ca, edge = tls_setup
+def test_unknown_sni_gets_the_fallback_certificate(tls_edge):
+    r, ca, edge = tls_edge
     with pytest.raises(ssl.SSLCertVerificationError):
         tls_get(edge.https, "unknown.test", str(ca.cert))
     ctx = ssl._create_unverified_context()
@@ -74,8 +60,8 @@ def test_unknown_sni_gets_the_fallback_certificate(tls_setup):
     assert b"cirrus-fallback" in der
 
 
-def test_old_tls_versions_are_refused(tls_setup):
-    r, ca, edge = tls_setup
+def test_old_tls_versions_are_refused(tls_edge):
+    r, ca, edge = tls_edge
     ctx = ssl._create_unverified_context()
     ctx.minimum_version = ssl.TLSVersion.TLSv1
     ctx.maximum_version = ssl.TLSVersion.TLSv1_1
