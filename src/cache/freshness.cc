@@ -75,9 +75,13 @@ bool isUnderstoodStatus(unsigned status) {
 }
 
 NoCacheReason checkStorable(const StorabilityInput& in) {
-  static const CacheControl kNone;
-  const CacheControl& rc = in.response_cc ? *in.response_cc : kNone;
-  const CacheControl& qc = in.request_cc ? *in.request_cc : kNone;
+  // Directives the caller has not parsed already are read from the fields, so no caller can
+  // skip them by omission.
+  std::optional<CacheControl> parsed_rc, parsed_qc;
+  if (!in.response_cc) parsed_rc = effectiveResponseCacheControl(in.response_fields);
+  if (!in.request_cc) parsed_qc = requestCacheControl(in.request_fields);
+  const CacheControl& rc = in.response_cc ? *in.response_cc : *parsed_rc;
+  const CacheControl& qc = in.request_cc ? *in.request_cc : *parsed_qc;
   if (in.method != "GET") return NoCacheReason::kMethod;
   // §3: a final status the cache understands. 304 updates a stored response (§4.3.4) and is
   // never stored itself; 206 only as a slice block.

@@ -31,9 +31,11 @@ struct StorabilityInput {
   unsigned status = 0;
   HeaderSpan request_fields;
   HeaderSpan response_fields;
-  const CacheControl* response_cc = nullptr;  // effectiveResponseCacheControl(response_fields)
-  const CacheControl* request_cc = nullptr;   // requestCacheControl(request_fields)
-  bool allow_partial = false;                 // slicing on: 206 block responses are storable
+  // Already parsed directives, when the caller has them; null: parsed here from the fields
+  // (effectiveResponseCacheControl / requestCacheControl).
+  const CacheControl* response_cc = nullptr;
+  const CacheControl* request_cc = nullptr;
+  bool allow_partial = false;  // slicing on: 206 block responses are storable
 };
 
 /// kNone when the response may be stored (§3), else the first reason it may not. Only GET

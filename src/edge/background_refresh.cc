@@ -53,15 +53,11 @@ asio::awaitable<void> refresh(WorkerContext& ctx, std::shared_ptr<RefreshJob> jo
     cache::RevalidationTimes t{request_time, now, job->rule_ttl, job->default_ttl};
     if (auto merged = cache::mergeNotModified(*job->stale, rfields, t)) store.insert(merged);
   } else if (r->status < 500) {
-    cache::CacheControl resp_cc = cache::effectiveResponseCacheControl(rfields);
-    cache::CacheControl req_cc = cache::requestCacheControl(qfields);
     cache::StorabilityInput in;
     in.method = "GET";
     in.status = r->status;
     in.request_fields = qfields;
     in.response_fields = rfields;
-    in.response_cc = &resp_cc;
-    in.request_cc = &req_cc;
     if (cache::checkStorable(in) == cache::NoCacheReason::kNone) {
       cache::ObjectInput oi;
       oi.key = job->key;

@@ -336,14 +336,12 @@ bool ClientConnection::cacheOriginHead(const ResponseHead& rh) {
   co.phase = fill.stale ? CachePhase::kExpired : CachePhase::kMiss;
   co.forward_status = rh.status;
   co.variant_miss = fill.variant_miss;
-  cache::CacheControl resp_cc = cache::effectiveResponseCacheControl(rfields);
   cache::StorabilityInput in;
   in.method = "GET";
   if (fill.head_request) in.method = "HEAD";
   in.status = rh.status;
   in.request_fields = fill.request_fields;
   in.response_fields = rfields;
-  in.response_cc = &resp_cc;
   in.request_cc = &fill.request_cc;
   co.reason = cache::checkStorable(in);
   if (co.reason == NoCacheReason::kNone && rh.framing == BodyFraming::kContentLength &&

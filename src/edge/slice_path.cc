@@ -100,15 +100,11 @@ asio::awaitable<SliceBlockResult> ClientConnection::sliceBlock(const RequestHead
   in.response_time = unixNow();
   in.rule_ttl = rule_ttl;
   in.default_ttl = conf.cache.default_ttl;
-  cache::CacheControl resp_cc = cache::effectiveResponseCacheControl(rfields);
-  cache::CacheControl req_cc = cache::requestCacheControl(fields);
   cache::StorabilityInput si;
   si.method = "GET";
   si.status = fetched->status;
   si.request_fields = fields;
   si.response_fields = rfields;
-  si.response_cc = &resp_cc;
-  si.request_cc = &req_cc;
   si.allow_partial = true;
   bool storable = cache::checkStorable(si) == cache::NoCacheReason::kNone;
   out.obj = cache::buildCachedObject(std::move(in));

@@ -28,6 +28,22 @@ NoCacheReason storable(std::vector<HeaderField> response, std::vector<HeaderFiel
   return checkStorable(in);
 }
 
+TEST(StorabilityTest, ParsesDirectivesFromTheFieldsWhenNotGivenParsed) {
+  std::vector<HeaderField> response = {{"CDN-Cache-Control", "no-store"},
+                                       {"Cache-Control", "max-age=60"}};
+  std::vector<HeaderField> request = {{"Cache-Control", "no-store"}};
+  StorabilityInput in;
+  in.method = "GET";
+  in.status = 200;
+  in.response_fields = response;
+  EXPECT_EQ(checkStorable(in), NoCacheReason::kOriginNoStore) << "CDN-Cache-Control wins";
+  response.erase(response.begin());
+  in.response_fields = response;
+  EXPECT_EQ(checkStorable(in), NoCacheReason::kNone);
+  in.request_fields = request;
+  EXPECT_EQ(checkStorable(in), NoCacheReason::kRequestNoStore);
+}
+
 TEST(StorabilityTest, StoresA200WithMaxAge) {
   EXPECT_EQ(storable({{"Cache-Control", "max-age=60"}}), NoCacheReason::kNone);
 }
