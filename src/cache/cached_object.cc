@@ -91,7 +91,7 @@ CachedObjectSharedPtr buildCachedObject(ObjectInput in) {
   obj->path = std::string(in.path);
   obj->status = in.status;
   obj->reason = std::string(in.reason);
-  obj->body = in.body ? std::move(in.body) : std::make_shared<const std::string>();
+  obj->body = in.body ? std::move(in.body) : Body::empty();
 
   CacheControl cc = effectiveResponseCacheControl(in.response_fields);
   for (const HeaderField& f : in.response_fields) {

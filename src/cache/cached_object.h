@@ -12,14 +12,13 @@
 #include <string_view>
 #include <vector>
 
+#include "cache/body.h"
 #include "cache/cache_control.h"
 #include "cache/cache_key.h"
 #include "cache/freshness.h"
 #include "cache/header_field.h"
 
 namespace cirrus::cache {
-
-using BodySharedPtr = std::shared_ptr<const std::string>;
 
 struct CachedObject {
   // Identity: which request it answers.

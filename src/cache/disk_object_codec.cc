@@ -164,7 +164,7 @@ std::optional<CachedObject> decodeObjectPrelude(std::string_view bytes, size_t& 
   body_size = r.u64();
   if (!r.ok() || hashKeyText(o.key_text) != o.key) return std::nullopt;
   o.head = serialiseHead(o.status, o.reason, o.fields);
-  o.body = std::make_shared<const std::string>();
+  o.body = Body::empty();
   body_offset = meta_start + meta_len;
   return o;
 }

@@ -285,7 +285,7 @@ LookupResult DiskStore::lookup(const CacheKey& key, std::string_view key_text,
     return LookupResult{nullptr, 0, result.variant_miss};
   }
   data->erase(0, body_offset);
-  obj->body = std::make_shared<const std::string>(std::move(*data));
+  obj->body = Body::make(std::move(*data));
   result.object = std::make_shared<const CachedObject>(std::move(*obj));
   hits_.fetch_add(1, std::memory_order_relaxed);
   return result;
@@ -305,13 +305,13 @@ bool DiskStore::insert(CachedObjectSharedPtr object) {
   fs::path final_path = objectPath(object->key, object->variant);
   std::error_code ec;
   fs::create_directories(final_path.parent_path(), ec);
-  if (!writeFile(tmp, prelude, object->body ? std::string_view(*object->body) : "")) {
+  if (!writeFile(tmp, prelude, object->body ? object->body->view() : "")) {
     fs::remove(tmp, ec);
     rejected_.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
   auto meta = std::make_shared<CachedObject>(*object);
-  meta->body = std::make_shared<const std::string>();
+  meta->body = Body::empty();
   std::lock_guard lock(mu_);
   auto& entries = map_[object->key];
   for (size_t i = entries.size(); i-- > 0;) {

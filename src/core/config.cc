@@ -399,6 +399,7 @@ EdgeConfig loadEdgeConfig(const ConfigReader& r, unsigned hardware_threads) {
   if (c.cache_memory_bytes < (1u << 20)) r.fail("EDGE_CACHE_MEMORY", "must be at least 1m");
   c.cache_dir = r.str("EDGE_CACHE_DIR");
   c.cache_disk_bytes = r.size("EDGE_CACHE_DISK");
+  c.sendfile_min_bytes = r.size("EDGE_SENDFILE_MIN");
   c.config_ttl = std::chrono::seconds(r.integer("EDGE_CONFIG_TTL_SECONDS", 0, 86400));
   c.origin_connect_timeout = r.duration("EDGE_ORIGIN_CONNECT_TIMEOUT");
   if (c.origin_connect_timeout.count() <= 0)

@@ -115,6 +115,7 @@ struct EdgeConfig {
   uint64_t cache_memory_bytes;
   std::string cache_dir;
   uint64_t cache_disk_bytes;
+  uint64_t sendfile_min_bytes;  // 0: cached bodies always copied into the socket
   std::chrono::seconds config_ttl;
   std::chrono::milliseconds origin_connect_timeout;
   std::chrono::milliseconds origin_read_timeout;

@@ -57,6 +57,9 @@ constexpr ConfigVar kRows[] = {
     {"EDGE_CACHE_DIR", "", "path", kEdge, false,
      "Disk cache tier directory; empty disables the disk tier."},
     {"EDGE_CACHE_DISK", "10g", "size", kEdge, false, "Disk cache tier bound."},
+    {"EDGE_SENDFILE_MIN", "16k", "size", kEdge, false,
+     "Cached bodies at least this large are kept in sealed memory files and sent with "
+     "sendfile(2) on plain HTTP (no copy per hit); 0 disables."},
     {"EDGE_CONFIG_TTL_SECONDS", "5", "seconds", kEdge, false,
      "How long a domain config is used from memory without re-validation when no change was "
      "announced."},

@@ -68,7 +68,7 @@ asio::awaitable<void> refresh(WorkerContext& ctx, std::shared_ptr<RefreshJob> jo
       oi.status = r->status;
       oi.reason = r->reason;
       oi.response_fields = rfields;
-      oi.body = std::make_shared<const std::string>(std::move(r->body));
+      oi.body = cache::Body::make(std::move(r->body));
       oi.request_time = request_time;
       oi.response_time = now;
       oi.rule_ttl = job->rule_ttl;

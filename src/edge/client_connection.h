@@ -80,6 +80,12 @@ struct CacheFill {
   Result result = Result::kStreamed;
   cache::CachedObjectSharedPtr serve;
   cache::CacheOutcome outcome;
+  // The client's own conditionals (If-None-Match, If-Modified-Since, If-Match,
+  // If-Unmodified-Since) were left out of the origin request so the full response can be
+  // stored; a storable answer with a Content-Length is then held (not streamed) and the client
+  // is answered from the stored object: 304 / 412 / 200 (RFC 9111 §4.3.2).
+  bool own_conditionals_stripped = false;
+  bool hold = false;
   // Capture of a storable response while it streams to the client.
   bool capture = false;
   bool complete = false;
@@ -114,6 +120,8 @@ struct CacheStart {
 struct HitAnswer {
   std::string_view head;
   std::string_view body;
+  int body_fd = -1;  // the stored body's descriptor (cache::Body::fd()); body is at body_offset
+  int64_t body_offset = 0;
   cache::CachedObjectSharedPtr keep;
 };
 
@@ -186,7 +194,7 @@ class ClientConnection {
   /// Called by exchange() once the origin's final response head is parsed. True: the cache
   /// path takes over (a 304 merged, or stale-if-error); nothing was sent to the client.
   bool cacheOriginHead(const ResponseHead& rh);
-  void storeCaptured(CacheFill& fill);
+  cache::CachedObjectSharedPtr storeCaptured(CacheFill& fill);
   /// The origin failed: true (and fill_ set to serve the stale object) when RFC 5861
   /// stale-if-error allows it; the caller then writes nothing to the client.
   bool staleOnError();

@@ -1,5 +1,7 @@
 #include "edge/edge_service.h"
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -9,6 +11,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "cache/body.h"
 #include "core/log.h"
 #include "core/metrics_registry.h"
 #include "core/service_runner.h"
@@ -40,6 +43,23 @@ std::shared_ptr<asio::ssl::context> makeOriginTls(bool verify) {
   return *ctx;
 }
 
+// Client connections, origin pools and file-backed cache bodies all take descriptors: raise
+// the soft limit to the hard one (what nginx's worker_rlimit_nofile is usually set to), then
+// size the body budget from it.
+void raiseDescriptorLimit(uint64_t sendfile_min_bytes) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rlim_t before = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) rl.rlim_cur = before;
+  }
+  cache::Body::configure(static_cast<size_t>(sendfile_min_bytes));
+  log::info("edge descriptors",
+            {{"nofile", static_cast<uint64_t>(rl.rlim_cur)},
+             {"sendfile_min", sendfile_min_bytes},
+             {"file_bodies_max", static_cast<uint64_t>(cache::Body::maxFiles())}});
+}
+
 }  // namespace
 
 int runEdgeService(const config::CommonConfig& common, const config::EdgeConfig& edge) {
@@ -48,6 +68,7 @@ int runEdgeService(const config::CommonConfig& common, const config::EdgeConfig&
   EdgeMetrics edge_metrics(registry);
   ConfigHolder holder;
   EdgeOptions options = EdgeOptions::from(edge);
+  raiseDescriptorLimit(edge.sendfile_min_bytes);
 
   auto access_log = AccessLog::open(edge.access_log);
   if (!access_log) {

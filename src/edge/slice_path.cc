@@ -95,7 +95,7 @@ asio::awaitable<SliceBlockResult> ClientConnection::sliceBlock(const RequestHead
   in.status = fetched->status;
   in.reason = fetched->reason;
   in.response_fields = rfields;
-  in.body = std::make_shared<const std::string>(std::move(fetched->body));
+  in.body = cache::Body::make(std::move(fetched->body));
   in.request_time = request_time;
   in.response_time = unixNow();
   in.rule_ttl = rule_ttl;
@@ -241,14 +241,16 @@ asio::awaitable<RequestOutcome> ClientConnection::writeSliced(
       block = b.obj;
     }
     cache::BlockPiece piece = cache::pieceOfBlock(i, size, first, last);
-    std::string_view body(*block->body);
+    std::string_view body = block->body->view();
     if (piece.offset + piece.length > static_cast<int64_t>(body.size())) {
       o.close = true;
       co_return o;
     }
-    std::array<asio::const_buffer, 1> b{
-        asio::buffer(body.data() + piece.offset, static_cast<size_t>(piece.length))};
-    if (!co_await writeClient(b)) {
+    transport_->setDeadline(ctx_.options.send_timeout);
+    FileBytes bytes{
+        body.substr(static_cast<size_t>(piece.offset), static_cast<size_t>(piece.length)),
+        block->body->fd(), piece.offset};
+    if (co_await transport_->writeAllThenBody({}, bytes)) {
       o.close = true;
       co_return o;
     }

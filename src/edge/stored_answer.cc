@@ -41,7 +41,9 @@ bool ClientConnection::prepareStored(const RequestHead& head, const cache::Cache
   o.close = !head.keep_alive || ctx_.draining;
   cache::HeaderSpan fields(head.fields.data(), head.fields.size());
   answer.head = obj.head;
-  answer.body = obj.body ? std::string_view(*obj.body) : std::string_view();
+  answer.body = obj.body ? obj.body->view() : std::string_view();
+  answer.body_fd = obj.body ? obj.body->fd() : -1;
+  answer.body_offset = 0;
   switch (cache::evaluateConditionals(head.method, fields, obj)) {
     case cache::ClientConditional::kNotModified:
       cache_head_ = cache::notModifiedHead(obj);
@@ -67,6 +69,7 @@ bool ClientConnection::prepareStored(const RequestHead& head, const cache::Cache
         o.status = 206;
         answer.body =
             answer.body.substr(static_cast<size_t>(plan.first), static_cast<size_t>(plan.length()));
+        answer.body_offset = plan.first;
       } else {
         o.status = 416;
         answer.body = {};
@@ -75,6 +78,9 @@ bool ClientConnection::prepareStored(const RequestHead& head, const cache::Cache
     }
   }
   cache_suffix_.clear();
+  // RFC 9110 §7.6.3: a cached answer names this hop too, as the miss that stored it did; a
+  // second Via line after a stored one continues the same list in order (§5.3).
+  cache_suffix_ += "Via: 1.1 cirrus\r\n";
   cache::appendCacheFields(cache_suffix_, age, co);
   if (o.close) {
     cache_suffix_ += "Connection: close\r\n";
@@ -88,9 +94,11 @@ bool ClientConnection::prepareStored(const RequestHead& head, const cache::Cache
 }
 
 asio::awaitable<bool> ClientConnection::writeHit(const HitAnswer& answer) {
-  std::array<asio::const_buffer, 3> b{asio::buffer(answer.head), asio::buffer(cache_suffix_),
-                                      asio::buffer(answer.body.data(), answer.body.size())};
-  co_return co_await writeClient(b);
+  std::array<asio::const_buffer, 2> head{asio::buffer(answer.head), asio::buffer(cache_suffix_)};
+  transport_->setDeadline(ctx_.options.send_timeout);
+  auto ec = co_await transport_->writeAllThenBody(
+      head, FileBytes{answer.body, answer.body_fd, answer.body_offset});
+  co_return !ec;
 }
 
 asio::awaitable<RequestOutcome> ClientConnection::serveStored(const RequestHead& head,

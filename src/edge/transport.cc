@@ -1,6 +1,12 @@
 #include "edge/transport.h"
 
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <string>
 #include <vector>
 
@@ -22,6 +28,18 @@ Transport::Transport(DeadlineSweeper& sweeper) : sweeper_(sweeper) {
 
 Transport::~Transport() {
   sweeper_.remove(this);
+}
+
+asio::awaitable<Transport::error_code> Transport::writeAllThenBody(
+    std::span<const asio::const_buffer> head, FileBytes body) {
+  std::array<asio::const_buffer, 8> all;
+  size_t n = 0;
+  for (const auto& b : head) {
+    if (n + 1 == all.size()) break;  // callers pass two or three; never truncated in practice
+    all[n++] = b;
+  }
+  all[n++] = asio::buffer(body.bytes.data(), body.bytes.size());
+  co_return co_await writeAll(std::span<const asio::const_buffer>(all.data(), n));
 }
 
 void DeadlineSweeper::add(Transport* t) {
@@ -62,6 +80,63 @@ asio::awaitable<Transport::error_code> PlainTransport::writeAll(
   auto [ec, n] = co_await asio::async_write(socket_, buffers, kTuple);
   (void)n;
   co_return ec;
+}
+
+// The head goes out with MSG_MORE so it shares the first segment with the body's pages; the
+// last sendfile(2) call carries no "more" and pushes. The socket is non-blocking: EAGAIN waits
+// for writability through the reactor, so the sweeper's close still ends a stalled write.
+asio::awaitable<Transport::error_code> PlainTransport::writeAllThenBody(
+    std::span<const asio::const_buffer> head, FileBytes body) {
+  if (body.fd < 0 || body.bytes.empty() || head.size() > 8) {
+    co_return co_await Transport::writeAllThenBody(head, body);
+  }
+  error_code ec;
+  socket_.native_non_blocking(true, ec);
+  if (ec) co_return ec;
+  std::array<iovec, 8> iov{};
+  size_t count = 0;
+  for (const auto& b : head) {
+    if (b.size() == 0) continue;
+    iov[count++] = iovec{const_cast<void*>(b.data()), b.size()};
+  }
+  size_t first = 0;
+  while (first < count) {
+    msghdr m{};
+    m.msg_iov = iov.data() + first;
+    m.msg_iovlen = count - first;
+    ssize_t sent = ::sendmsg(socket_.native_handle(), &m, MSG_MORE | MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        co_return error_code(errno, boost::system::system_category());
+      auto [wec] = co_await socket_.async_wait(asio::socket_base::wait_write, kTuple);
+      if (wec) co_return wec;
+      continue;
+    }
+    auto left = static_cast<size_t>(sent);
+    while (first < count && left >= iov[first].iov_len) left -= iov[first++].iov_len;
+    if (first < count) {
+      iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
+      iov[first].iov_len -= left;
+    }
+  }
+  off_t offset = body.offset;
+  size_t remaining = body.bytes.size();
+  while (remaining > 0) {
+    ssize_t sent = ::sendfile(socket_.native_handle(), body.fd, &offset, remaining);
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        co_return error_code(errno, boost::system::system_category());
+      auto [wec] = co_await socket_.async_wait(asio::socket_base::wait_write, kTuple);
+      if (wec) co_return wec;
+      continue;
+    }
+    if (sent == 0)
+      co_return error_code(EPIPE, boost::system::system_category());  // file shorter than said
+    remaining -= static_cast<size_t>(sent);
+  }
+  co_return error_code{};
 }
 
 void PlainTransport::close() {

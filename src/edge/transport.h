@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
@@ -19,6 +21,14 @@
 namespace cirrus::edge {
 
 class DeadlineSweeper;
+
+/// Bytes that are also held, at `offset`, by the descriptor `fd` (-1: memory only). Lets a
+/// plain socket send them with sendfile(2) while TLS encrypts `bytes`.
+struct FileBytes {
+  std::string_view bytes;
+  int fd = -1;
+  int64_t offset = 0;
+};
 
 class Transport {
  public:
@@ -34,6 +44,10 @@ class Transport {
   /// Writes every byte of every buffer.
   virtual boost::asio::awaitable<error_code> writeAll(
       std::span<const boost::asio::const_buffer> buffers) = 0;
+  /// Writes every byte of `head`, then `body`. By default one gathered write; a plain socket
+  /// sends a file-backed body with sendfile(2) so its pages are never copied.
+  virtual boost::asio::awaitable<error_code> writeAllThenBody(
+      std::span<const boost::asio::const_buffer> head, FileBytes body);
   /// Closes the socket; pending operations complete with an error. Idempotent.
   virtual void close() = 0;
   virtual boost::asio::ip::tcp::socket& lowestLayer() = 0;
@@ -83,6 +97,8 @@ class PlainTransport final : public Transport {
       boost::asio::mutable_buffer buffer) override;
   boost::asio::awaitable<error_code> writeAll(
       std::span<const boost::asio::const_buffer> buffers) override;
+  boost::asio::awaitable<error_code> writeAllThenBody(
+      std::span<const boost::asio::const_buffer> head, FileBytes body) override;
   void close() override;
   boost::asio::ip::tcp::socket& lowestLayer() override { return socket_; }
   bool isTls() const override { return false; }

@@ -33,7 +33,7 @@ inline CachedObjectSharedPtr makeObject(const ObjectSpec& spec) {
   in.status = spec.status;
   in.reason = spec.status == 200 ? "OK" : "Other";
   in.response_fields = spec.response_fields;
-  in.body = std::make_shared<const std::string>(spec.body);
+  in.body = Body::make(spec.body);
   in.request_time = spec.now;
   in.response_time = spec.now;
   return buildCachedObject(std::move(in));

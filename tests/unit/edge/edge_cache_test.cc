@@ -26,7 +26,7 @@ cache::CachedObjectSharedPtr makeObject(std::string_view target, std::string bod
   in.path = target;
   std::vector<cache::HeaderField> fields{{"Cache-Control", "max-age=60"}};
   in.response_fields = fields;
-  in.body = std::make_shared<const std::string>(std::move(body));
+  in.body = cache::Body::make(std::move(body));
   in.request_time = in.response_time = 1000;
   return cache::buildCachedObject(std::move(in));
 }
@@ -77,7 +77,7 @@ TEST(EdgeCacheTest, MemoryTierAnswersAndPurgeRemoves) {
   (*cache)->insert(obj);
   auto found = lookupSync(**cache, *obj);
   ASSERT_TRUE(found);
-  EXPECT_EQ(*found.object->body, "body");
+  EXPECT_EQ(found.object->body->view(), "body");
   (*cache)->purge({"a.test", cache::PurgeScope::kExactPath, "/p", false}, 2000);
   EXPECT_FALSE(lookupSync(**cache, *obj));
   EXPECT_NE(registry.render().find("cirrus_cache_bytes{tier=\"memory\"}"), std::string::npos);
@@ -102,7 +102,7 @@ TEST(EdgeCacheTest, DiskTierOutlivesTheCacheObject) {
   ASSERT_TRUE(reopened);
   auto found = lookupSync(**reopened, *obj);
   ASSERT_TRUE(found);
-  EXPECT_EQ(*found.object->body, "on disk");
+  EXPECT_EQ(found.object->body->view(), "on disk");
   std::filesystem::remove_all(dir);
 }
 
