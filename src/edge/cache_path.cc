@@ -32,6 +32,11 @@ int64_t unixNow() {
   return static_cast<int64_t>(std::time(nullptr));
 }
 
+bool hasOwnConditional(const RequestHead& head) {
+  return !head.field("if-none-match").empty() || !head.field("if-modified-since").empty() ||
+         !head.field("if-match").empty() || !head.field("if-unmodified-since").empty();
+}
+
 // The origin-form target of a request ("http://a/x?y" → "/x?y").
 std::string_view originTarget(std::string_view target) {
   if (target.starts_with("http://") || target.starts_with("https://")) {
@@ -232,7 +237,13 @@ asio::awaitable<RequestOutcome> ClientConnection::fetchThroughCache(const Reques
   fill.max_body = ctx_.cache->maxObjectBytes();
   fill.request_time = unixNow();
   extra_origin_fields_.clear();
-  strip_conditionals_ = fill.revalidating;
+  // A client's conditional GET on a miss: ask for the whole response, store it, and answer the
+  // conditional from it, so the next client finds it cached (nginx and Varnish do the same).
+  // A Range stays with the origin: one seek into a large uncached object must not pull all of
+  // it (domains with slice.enable serve ranges from cached blocks).
+  fill.own_conditionals_stripped = !fill.revalidating && !fill.head_request &&
+                                   head.field("range").empty() && hasOwnConditional(head);
+  strip_conditionals_ = fill.revalidating || fill.own_conditionals_stripped;
   if (fill.revalidating) {
     cache::ConditionalFields cf = cache::conditionalFields(*fill.stale);
     if (!cf.if_none_match.empty()) {
@@ -289,6 +300,25 @@ asio::awaitable<RequestOutcome> ClientConnection::fetchThroughCache(const Reques
       break;
   }
   o.cache_phase = fill.outcome.phase;
+  if (fill.hold) {
+    cache::CacheOutcome co = fill.outcome;
+    if (!fill.complete) {
+      // Nothing went to the client yet: a clean 502 instead of a cut body.
+      ctx_.metrics.shared().upstream_errors.inc();
+      RequestOutcome failed = co_await answerSimple(head, 502, "bad origin response", co);
+      failed.origin = o.origin;
+      co_return failed;
+    }
+    cache::CachedObjectSharedPtr obj = storeCaptured(fill);
+    cache::ReuseDecision d =
+        cache::decideReuse(obj->policy, obj->times, 0, cache::CacheControl{}, unixNow());
+    co.ttl = d.ttl;
+    RequestOutcome served = co_await serveStored(head, *obj, co, d.age);
+    served.cache_phase = co.phase;
+    served.origin = o.origin;
+    served.upstream_seconds = o.upstream_seconds;
+    co_return served;
+  }
   if (fill.capture && fill.complete) storeCaptured(fill);
   co_return o;
 }
@@ -359,6 +389,7 @@ bool ClientConnection::cacheOriginHead(const ResponseHead& rh) {
       fill.fields.push_back({std::string(f.name), std::string(f.value)});
     fill.response_time = now;
     if (rh.framing == BodyFraming::kContentLength) fill.body.reserve(rh.content_length);
+    fill.hold = fill.own_conditionals_stripped && rh.framing == BodyFraming::kContentLength;
   } else if (fill.stale && !fill.head_request && co.reason != NoCacheReason::kTooLarge) {
     // The origin no longer lets this be stored: drop the old copy.
     ctx_.cache->purge({fill.conf->domain, cache::PurgeScope::kExactPath, fill.stale->path, false},
@@ -368,7 +399,7 @@ bool ClientConnection::cacheOriginHead(const ResponseHead& rh) {
   return false;
 }
 
-void ClientConnection::storeCaptured(CacheFill& fill) {
+cache::CachedObjectSharedPtr ClientConnection::storeCaptured(CacheFill& fill) {
   std::vector<cache::HeaderField> views;
   views.reserve(fill.fields.size());
   for (const auto& f : fill.fields) views.push_back({f.name, f.value});
@@ -382,12 +413,14 @@ void ClientConnection::storeCaptured(CacheFill& fill) {
   in.status = fill.status;
   in.reason = fill.reason;
   in.response_fields = views;
-  in.body = std::make_shared<const std::string>(std::move(fill.body));
+  in.body = cache::Body::make(std::move(fill.body));
   in.request_time = fill.request_time;
   in.response_time = fill.response_time;
   in.rule_ttl = fill.rule_ttl;
   in.default_ttl = fill.conf->cache.default_ttl;
-  ctx_.cache->insert(cache::buildCachedObject(std::move(in)));
+  cache::CachedObjectSharedPtr obj = cache::buildCachedObject(std::move(in));
+  ctx_.cache->insert(obj);
+  return obj;
 }
 
 }  // namespace cirrus::edge

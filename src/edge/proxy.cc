@@ -211,6 +211,9 @@ void ClientConnection::buildClientHead(const RequestHead& head, const ResponseHe
   for (const auto& f : rh.fields) {
     std::string_view n = f.name;
     if (isHopByHop(n) || listedIn(connection, n)) continue;
+    // Purge tags are for the CDN (spec §6), never for clients: Fastly strips Surrogate-Key and
+    // Cloudflare Cache-Tag the same way. Stored objects keep them only as tags.
+    if (iequals(n, "surrogate-key") || iequals(n, "cache-tag")) continue;
     if (iequals(n, "content-length")) {
       // Kept only where it describes a body that is not sent (HEAD, 304).
       if (rh.framing != BodyFraming::kNone || rh.status == 204) continue;
@@ -507,6 +510,23 @@ asio::awaitable<bool> ClientConnection::relayResponseBody(Transport& origin,
     return false;
   };
   CacheFill* fill = fill_ != nullptr && fill_->capture ? fill_ : nullptr;
+  if (fill != nullptr && fill->hold) {
+    // Read to the end without writing: the cache path answers from the stored object.
+    // cacheOriginHead holds only Content-Length bodies within max_body.
+    uint64_t remaining = rh.content_length;
+    while (true) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(remaining, oe - ob));
+      fill->body.append(obuf + ob, n);
+      remaining -= n;
+      ob += n;
+      if (remaining == 0) {
+        fill->complete = true;
+        co_return ob == oe;
+      }
+      auto [ok, eof] = co_await readOrigin(origin, ob, oe);
+      if (!ok || eof) co_return false;
+    }
+  }
   auto capture = [&](std::string_view data) {
     if (fill == nullptr) return;
     if (fill->body.size() + data.size() > fill->max_body) {
