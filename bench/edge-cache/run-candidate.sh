@@ -2,7 +2,7 @@
 # Candidate wrapper for ../shared/bench/http-peers.sh (cache on): starts a private redis-server,
 # writes one cache-enabled domain (bench.test → the bench origin) and runs `cirrus edge` in the
 # foreground. With BENCH_CACHE=off (the harness's CACHE=off) the domain has cache.enable false,
-# which measures the uncached proxy path of the same binary. When EDGE_RSS_FILE is set, the edge's peak RSS (VmHWM) is appended there on exit.
+# which measures the uncached proxy path of the same binary.
 # Usage: run-candidate.sh PORT ORIGIN(host:port) WORKDIR
 set -euo pipefail
 port=$1 origin=$2 work=$3
@@ -25,10 +25,6 @@ EDGE_WORKERS=${EDGE_WORKERS:-1} EDGE_ACCESS_LOG=off EDGE_CACHE_MEMORY=${EDGE_CAC
   "$cirrus" edge &
 edge_pid=$!
 stop() {
-  if [ -n "${EDGE_RSS_FILE:-}" ] && [ -r "/proc/$edge_pid/status" ]; then
-    echo "cirrus-edge $(grep -E '^VmHWM' "/proc/$edge_pid/status" | awk '{print $2}') kB" \
-      >>"$EDGE_RSS_FILE" || true
-  fi
   kill $edge_pid 2>/dev/null || true
   kill $redis_pid 2>/dev/null || true
 }
