@@ -2,10 +2,12 @@
 
 #include <thread>
 
+#include "acmedns/acmedns_service.h"
 #include "api/api_service.h"
 #include "core/endpoint.h"
 #include "dns/dns_service.h"
 #include "edge/edge_service.h"
+#include "worker/worker_service.h"
 
 #include <fmt/format.h>
 
@@ -14,13 +16,6 @@ namespace {
 
 using config::CommonConfig;
 using config::ConfigReader;
-
-// Until a role's component lands, its subcommand validates its configuration and reports
-// that the component is not built yet (exit 3), so `make up` never pretends it runs.
-int notBuilt(std::string_view role) {
-  fmt::print(stderr, "cirrus {}: this component is not built yet\n", role);
-  return 3;
-}
 
 int runApi(const ConfigReader& r, const CommonConfig& common, bool check_only) {
   auto api = config::loadApiConfig(r);
@@ -37,14 +32,14 @@ int runDns(const ConfigReader& r, const CommonConfig& common, bool check_only) {
   return check_only ? 0 : dns::runDnsService(common, c);
 }
 
-int runAcmeDns(const ConfigReader& r, const CommonConfig&, bool check_only) {
-  config::loadAcmeDnsConfig(r);
-  return check_only ? 0 : notBuilt("acme-dns");
+int runAcmeDns(const ConfigReader& r, const CommonConfig& common, bool check_only) {
+  auto c = config::loadAcmeDnsConfig(r);
+  return check_only ? 0 : acmedns::runAcmeDnsService(common, c);
 }
 
-int runWorker(const ConfigReader& r, const CommonConfig&, bool check_only) {
-  config::loadWorkerConfig(r);
-  return check_only ? 0 : notBuilt("worker");
+int runWorker(const ConfigReader& r, const CommonConfig& common, bool check_only) {
+  auto c = config::loadWorkerConfig(r);
+  return check_only ? 0 : worker::runWorkerService(common, c);
 }
 
 std::vector<std::string> apiListeners(const ConfigReader& r) {
@@ -86,9 +81,9 @@ constexpr RoleSpec kRoles[] = {
     {"dns", "hidden-master authoritative DNS for the steering zone", config::kDns, runDns,
      dnsListeners, true},
     {"acme-dns", "acme-dns compatible DNS-01 authority (HTTP API + TXT)", config::kAcmeDns,
-     runAcmeDns, acmeDnsListeners, false},
+     runAcmeDns, acmeDnsListeners, true},
     {"worker", "background tasks: ACME issuance/renewal, node health, scheduler", config::kWorker,
-     runWorker, workerListeners, false},
+     runWorker, workerListeners, true},
 };
 
 }  // namespace

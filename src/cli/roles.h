@@ -20,7 +20,7 @@ struct RoleSpec {
              bool check_only);
   // "http://0.0.0.0:8000 (REST API, admin UI)" lines for `--listeners` (used by make up).
   std::vector<std::string> (*listeners)(const config::ConfigReader& reader);
-  bool built;  // false until the component's issue lands; `cirrus components` lists built ones
+  bool built;  // `cirrus components` (and so `make up`) lists the built ones
 };
 
 std::span<const RoleSpec> roles();

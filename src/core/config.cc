@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/base64.h"
+#include "core/cron.h"
 
 namespace cirrus::config {
 namespace {
@@ -334,17 +335,6 @@ std::string addressOrEmpty(const ConfigReader& r, std::string_view name, bool v6
   return addr.to_string();
 }
 
-int countFields(std::string_view s) {
-  int fields = 0;
-  bool in_field = false;
-  for (char ch : s) {
-    bool space = std::isspace(static_cast<unsigned char>(ch));
-    if (!space && !in_field) ++fields;
-    in_field = !space;
-  }
-  return fields;
-}
-
 std::string urlOf(const ConfigReader& r, std::string_view name) {
   auto v = std::string(trim(r.str(name)));
   if (!(v.starts_with("http://") || v.starts_with("https://")) || v.size() < 10)
@@ -492,10 +482,10 @@ WorkerConfig loadWorkerConfig(const ConfigReader& r) {
   c.acme_directory = urlOf(r, "ACME_DIRECTORY");
   c.acme_ca_bundle = r.str("ACME_CA_BUNDLE");
   c.acme_renew_cron = std::string(trim(r.str("ACME_RENEW_CRON")));
-  // Full cron parsing belongs to the scheduler (tasks/); here only the shape is checked.
-  if (countFields(c.acme_renew_cron) != 5)
+  std::string cron_error;
+  if (!CronSchedule::parse(c.acme_renew_cron, &cron_error))
     r.fail("ACME_RENEW_CRON",
-           fmt::format("'{}' is not a 5-field cron expression", c.acme_renew_cron));
+           fmt::format("'{}' is not a valid cron expression: {}", c.acme_renew_cron, cron_error));
   c.acme_renew_before_days = static_cast<int>(r.integer("ACME_RENEW_BEFORE_DAYS", 1, 365));
   c.acme_renew_max_per_scan = static_cast<int>(r.integer("ACME_RENEW_MAX_PER_SCAN", 1, 100000));
   c.acme_lock_ttl = static_cast<int>(r.integer("ACME_LOCK_TTL", 30, 86400));

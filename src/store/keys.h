@@ -44,10 +44,20 @@ inline std::string taskDeadLetter(std::string_view queue) { return "cdn:tasks:" 
 // Periodic scheduler leader lease and its fencing counter (spec §8).
 inline std::string schedulerLease() { return "cdn:scheduler:lease"; }
 inline std::string schedulerFence() { return "cdn:scheduler:fence"; }
+// Retries waiting for their backoff: zset of "{task id} {task name}" scored by due time (ms).
+inline std::string taskDelayed(std::string_view queue) { return "cdn:tasks:" + std::string(queue) + ":delayed"; }
+// Last period (unix s of its start) a periodic job was enqueued for: at most once per period.
+inline std::string schedulerFired(std::string_view job) { return "cdn:scheduler:fired:" + std::string(job); }
 // Failed-login counter per scope ("ip", "user") and subject (spec §9 rate limit).
 inline std::string loginFailures(std::string_view scope, std::string_view who) {
   return "cdn:loginfail:" + std::string(scope) + ":" + std::string(who);
 }
+
+// acme-dns authority (docs/acme-dns.md): account hash (salted key hash, never the key), the
+// owner of a subdomain, and the two newest TXT values of a subdomain (newest first).
+inline std::string acmeDnsUser(std::string_view username) { return "cdn:acmedns:user:" + std::string(username); }
+inline std::string acmeDnsSubdomain(std::string_view subdomain) { return "cdn:acmedns:subdomain:" + std::string(subdomain); }
+inline std::string acmeDnsTxt(std::string_view subdomain) { return "cdn:acmedns:txt:" + std::string(subdomain); }
 
 // Pub/sub channels (spec §4).
 inline std::string cnameDirtyChannel() { return "cdn:cname:dirty"; }

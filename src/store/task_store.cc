@@ -110,6 +110,85 @@ boost::asio::awaitable<Result<std::string>> TaskStore::enqueue(std::string_view 
   co_return std::move(*id);
 }
 
+std::vector<redis::Command> taskUpdateCommands(std::string_view id, const TaskUpdate& update) {
+  std::string key = keys::task(id);
+  model::HashFields fields{{"status", std::string(toString(update.status))},
+                           {"attempts", std::to_string(update.attempts)},
+                           {"updated_at", std::to_string(update.now)}};
+  if (update.result) fields.emplace_back("result", dumpJson(*update.result));
+  if (update.error) fields.emplace_back("error", *update.error);
+  return {detail::hsetCommand(key, fields),
+          {"EXPIRE", key, std::to_string(kTaskRecordTtl.count())}};
+}
+
+namespace {
+
+// KEYS: lease, fence, job marker, task record, queue stream.
+// ARGV: lease value, fence token, period, stream max length, record TTL (s), task id, task
+// name, then the record's field/value pairs. Returns 1 enqueued, 0 already fired, -1 stale.
+const redis::Script kEnqueuePeriodic(R"lua(
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if tonumber(redis.call('GET', KEYS[2]) or '-1') ~= tonumber(ARGV[2]) then return -1 end
+local last = tonumber(redis.call('GET', KEYS[3]) or '-1')
+if last >= tonumber(ARGV[3]) then return 0 end
+redis.call('SET', KEYS[3], ARGV[3])
+redis.call('HSET', KEYS[4], unpack(ARGV, 8))
+redis.call('EXPIRE', KEYS[4], ARGV[5])
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'task', ARGV[6], 'name', ARGV[7])
+return 1
+)lua");
+
+}  // namespace
+
+boost::asio::awaitable<Result<PeriodicEnqueue>> TaskStore::enqueuePeriodic(
+    std::string_view queue, std::string_view name, const nlohmann::json& args, int64_t now,
+    const PeriodicSlot& slot) {
+  auto id = newTaskId();
+  if (!id) co_return id.error();
+  std::string at = std::to_string(now);
+  std::vector<std::string> script_keys{keys::schedulerLease(), keys::schedulerFence(),
+                                       keys::schedulerFired(slot.job), keys::task(*id),
+                                       keys::taskQueue(queue)};
+  std::vector<std::string> args_list{slot.lease_holder,
+                                     std::to_string(slot.fence_token),
+                                     std::to_string(slot.period),
+                                     std::to_string(kTaskQueueMaxLength),
+                                     std::to_string(kTaskRecordTtl.count()),
+                                     *id,
+                                     std::string(name),
+                                     "queue",
+                                     std::string(queue),
+                                     "name",
+                                     std::string(name),
+                                     "args",
+                                     dumpJson(args),
+                                     "status",
+                                     std::string(toString(TaskStatus::kQueued)),
+                                     "attempts",
+                                     "0",
+                                     "created_at",
+                                     at,
+                                     "updated_at",
+                                     at};
+  auto reply =
+      co_await client_.eval(kEnqueuePeriodic, std::move(script_keys), std::move(args_list));
+  if (!reply) co_return reply.error();
+  PeriodicEnqueue out;
+  switch (reply->integer()) {
+    case 1:
+      out.outcome = PeriodicOutcome::kEnqueued;
+      out.id = std::move(*id);
+      break;
+    case 0:
+      out.outcome = PeriodicOutcome::kAlreadyFired;
+      break;
+    default:
+      out.outcome = PeriodicOutcome::kStaleLease;
+      break;
+  }
+  co_return out;
+}
+
 boost::asio::awaitable<Result<std::optional<TaskRecord>>> TaskStore::get(std::string_view id) {
   redis::Command command{"HGETALL", keys::task(id)};
   auto reply = co_await client_.command(std::move(command));

@@ -1,8 +1,9 @@
 // TaskStore, producer side (spec §8): a task is a record `cdn:task:{id}` (kept for
 // kTaskRecordTtl) plus an entry naming it in the queue stream `cdn:tasks:{queue}`, written in
 // one MULTI/EXEC so a worker never reads an id without its record.
-// TODO(lead): consumer groups, reclaim after the visibility timeout, retries with backoff and
-// the dead-letter stream come with the worker issue (spec §8 "Tasks").
+// The consumer side (groups, reclaim, retries, dead letter) lives in tasks/; it writes status
+// changes with taskUpdateCommands() so the record format stays here. The scheduler enqueues
+// with enqueuePeriodic(): the same record and entry, guarded by its lease and fencing token.
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -46,6 +48,38 @@ struct TaskRecord {
   bool operator==(const TaskRecord&) const = default;
 };
 
+/// A consumer's status change of a task record (tasks/): the fields it rewrites.
+struct TaskUpdate {
+  TaskStatus status = TaskStatus::kRunning;
+  int64_t attempts = 0;
+  std::optional<nlohmann::json> result;  // written when set (a succeeded task)
+  std::optional<std::string> error;      // written when set ("" clears a previous error)
+  int64_t now = 0;                       // updated_at
+};
+
+/// HSET of the changed fields and EXPIRE (the record lives kTaskRecordTtl after its last
+/// write), for the caller to run inside its own MULTI/EXEC with the stream commands.
+std::vector<redis::Command> taskUpdateCommands(std::string_view id, const TaskUpdate& update);
+
+/// The scheduler's claim on one period of one periodic job (tasks/scheduler.h).
+struct PeriodicSlot {
+  std::string job;           // job name, e.g. "cname.node_health"
+  int64_t period = 0;        // unix seconds at which the period starts
+  std::string lease_holder;  // the lease value the leader wrote (holder:token)
+  int64_t fence_token = 0;   // the token INCR gave the leader when it took the lease
+};
+
+enum class PeriodicOutcome {
+  kEnqueued,      // the task was written; the job's marker now holds this period
+  kAlreadyFired,  // this or a later period was already enqueued (by this or another leader)
+  kStaleLease,    // the lease is no longer held with this token: a deposed leader; nothing written
+};
+
+struct PeriodicEnqueue {
+  PeriodicOutcome outcome = PeriodicOutcome::kStaleLease;
+  std::string id;  // the task id when kEnqueued
+};
+
 /// Threading: as redis::Client. Holds a reference: the client must outlive it. Every call can
 /// fail with the client's errors (storeUnavailable, storeTimeout, ...).
 class TaskStore {
@@ -56,6 +90,16 @@ class TaskStore {
   /// fresh random id and appends it to `queue` ("acme", "health"). Returns the id.
   boost::asio::awaitable<Result<std::string>> enqueue(std::string_view queue, std::string_view name,
                                                       const nlohmann::json& args, int64_t now);
+
+  /// enqueue(), atomically guarded (one Lua script): only while `slot.lease_holder` is the
+  /// lease value and `slot.fence_token` the current fencing token, and only if the job's marker
+  /// holds an earlier period than slot.period (the marker is then set to it). So a deposed
+  /// leader never enqueues, and a leader change mid-period never fires the period twice.
+  boost::asio::awaitable<Result<PeriodicEnqueue>> enqueuePeriodic(std::string_view queue,
+                                                                  std::string_view name,
+                                                                  const nlohmann::json& args,
+                                                                  int64_t now,
+                                                                  const PeriodicSlot& slot);
 
   /// nullopt when the task does not exist or its record expired. An unknown status reads as
   /// failed (logged), so nothing reports a damaged record as success.
