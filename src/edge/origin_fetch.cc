@@ -39,6 +39,7 @@ asio::awaitable<Result<FetchedResponse>> exchangeBuffered(WorkerContext& ctx, Tr
   t.setDeadline(ctx.options.origin_read_timeout);
   std::array<asio::const_buffer, 1> hb{asio::buffer(head)};
   if (auto ec = co_await t.writeAll(hb)) co_return upstreamUnavailable("origin write failed");
+  t.quickAck();
   std::string buf;
   ResponseHeadParser parser;
   ResponseHead rh;

@@ -358,6 +358,7 @@ asio::awaitable<ClientConnection::Exchange> ClientConnection::exchange(OriginCon
     }
     if (!co_await sendRequestBody(origin, head, outcome)) co_return Exchange::kFailed;
   }
+  origin.quickAck();
 
   // Response head; 1xx interim responses (100, 103) are skipped.
   ResponseHeadParser parser;

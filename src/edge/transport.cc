@@ -1,5 +1,7 @@
 #include "edge/transport.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -40,6 +42,12 @@ asio::awaitable<Transport::error_code> Transport::writeAllThenBody(
   }
   all[n++] = asio::buffer(body.bytes.data(), body.bytes.size());
   co_return co_await writeAll(std::span<const asio::const_buffer>(all.data(), n));
+}
+
+void Transport::quickAck() {
+  int one = 1;
+  // Best effort: a closed socket or another protocol just keeps the default.
+  (void)::setsockopt(lowestLayer().native_handle(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
 }
 
 void DeadlineSweeper::add(Transport* t) {

@@ -50,6 +50,11 @@ class Transport {
       std::span<const boost::asio::const_buffer> head, FileBytes body);
   /// Closes the socket; pending operations complete with an error. Idempotent.
   virtual void close() = 0;
+  /// Asks the kernel to acknowledge the next segments at once (TCP_QUICKACK). Called on origin
+  /// connections after a request is sent: the delayed-ACK heuristic otherwise holds the ACK of
+  /// a response head for up to 40 ms, and an origin that writes head and body separately
+  /// without TCP_NODELAY waits for it (Nagle) before sending the body.
+  void quickAck();
   virtual boost::asio::ip::tcp::socket& lowestLayer() = 0;
   virtual bool isTls() const = 0;
 
