@@ -39,7 +39,6 @@ asio::awaitable<Result<FetchedResponse>> exchangeBuffered(WorkerContext& ctx, Tr
   t.setDeadline(ctx.options.origin_read_timeout);
   std::array<asio::const_buffer, 1> hb{asio::buffer(head)};
   if (auto ec = co_await t.writeAll(hb)) co_return upstreamUnavailable("origin write failed");
-  t.quickAck();
   std::string buf;
   ResponseHeadParser parser;
   ResponseHead rh;
@@ -74,6 +73,7 @@ asio::awaitable<Result<FetchedResponse>> exchangeBuffered(WorkerContext& ctx, Tr
   out.reason.assign(rh.reason);
   for (const auto& f : rh.fields) out.fields.push_back({std::string(f.name), std::string(f.value)});
   size_t body_start = start + rh.head_bytes;
+  if (rh.bodyPending(buf.size() - body_start)) t.quickAck();
   bool keep_alive = rh.keep_alive;
   switch (rh.framing) {
     case BodyFraming::kNone:

@@ -358,7 +358,6 @@ asio::awaitable<ClientConnection::Exchange> ClientConnection::exchange(OriginCon
     }
     if (!co_await sendRequestBody(origin, head, outcome)) co_return Exchange::kFailed;
   }
-  origin.quickAck();
 
   // Response head; 1xx interim responses (100, 103) are skipped.
   ResponseHeadParser parser;
@@ -415,6 +414,7 @@ asio::awaitable<ClientConnection::Exchange> ClientConnection::exchange(OriginCon
   outcome.upstream_seconds = std::chrono::duration<double>(upstream).count();
   m.upstream_response.observe(upstream);
   outcome.status = rh.status;
+  if (rh.bodyPending(oe - ob - rh.head_bytes)) origin.quickAck();
   if (fill_ != nullptr && cacheOriginHead(rh)) {
     // A 304 or a stale-if-error answer: the cache path serves the stored object. A bodiless
     // 304 leaves the connection reusable; anything else is dropped with its unread body.

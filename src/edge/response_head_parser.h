@@ -27,6 +27,13 @@ struct ResponseHead {
   size_t head_bytes = 0;
 
   std::string_view field(std::string_view name) const;
+
+  /// True when part of the body has not arrived with the head (`buffered` body bytes read so
+  /// far): the origin may be holding the rest for the ACK of what it sent.
+  bool bodyPending(size_t buffered) const {
+    if (framing == BodyFraming::kContentLength) return buffered < content_length;
+    return framing != BodyFraming::kNone && buffered == 0;
+  }
 };
 
 class ResponseHeadParser {

@@ -50,10 +50,11 @@ class Transport {
       std::span<const boost::asio::const_buffer> head, FileBytes body);
   /// Closes the socket; pending operations complete with an error. Idempotent.
   virtual void close() = 0;
-  /// Asks the kernel to acknowledge the next segments at once (TCP_QUICKACK). Called on origin
-  /// connections after a request is sent: the delayed-ACK heuristic otherwise holds the ACK of
-  /// a response head for up to 40 ms, and an origin that writes head and body separately
-  /// without TCP_NODELAY waits for it (Nagle) before sending the body.
+  /// Sends a pending delayed ACK now and acknowledges the next segments at once (TCP_QUICKACK).
+  /// Called on an origin connection when a response head arrived without all of its body: an
+  /// origin that writes head and body separately without TCP_NODELAY holds the body (Nagle)
+  /// until the head is ACKed, and the delayed-ACK heuristic holds that ACK for ~40 ms. Not
+  /// called otherwise: an immediate ACK per exchange costs ~10 % CPU on small proxied responses.
   void quickAck();
   virtual boost::asio::ip::tcp::socket& lowestLayer() = 0;
   virtual bool isTls() const = 0;
