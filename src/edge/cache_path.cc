@@ -319,8 +319,7 @@ asio::awaitable<RequestOutcome> ClientConnection::fetchThroughCache(const Reques
     served.upstream_seconds = o.upstream_seconds;
     co_return served;
   }
-  if (fill.capture && fill.complete) storeCaptured(fill);
-  co_return o;
+  co_return o;  // a complete capture was stored by relayResponseBody before its last write
 }
 
 bool ClientConnection::staleOnError() {

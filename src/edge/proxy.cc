@@ -540,15 +540,19 @@ asio::awaitable<bool> ClientConnection::relayResponseBody(Transport& origin,
     }
     fill->body.append(data);
   };
+  // The object is stored before the last bytes go to the client: a client that asks again as
+  // soon as it has the answer (on any connection, any worker) must find it.
   auto completed = [&] {
-    if (fill != nullptr) fill->complete = true;
+    if (fill == nullptr) return;
+    fill->complete = true;
+    storeCaptured(*fill);
   };
 
   switch (rh.framing) {
     case BodyFraming::kNone: {
       startBatch();
-      if (!co_await writeClient(batch.span())) co_return failMidway();
       completed();
+      if (!co_await writeClient(batch.span())) co_return failMidway();
       co_return oe == ob;
     }
     case BodyFraming::kContentLength: {
@@ -557,17 +561,15 @@ asio::awaitable<bool> ClientConnection::relayResponseBody(Transport& origin,
         size_t n = static_cast<size_t>(std::min<uint64_t>(remaining, oe - ob));
         startBatch();
         if (n > 0) batch.add(asio::buffer(obuf + ob, n));
-        if (batch.count > 0) {
-          if (!co_await writeClient(batch.span())) co_return failMidway();
-        }
         capture(std::string_view(obuf + ob, n));
         outcome.body_bytes += n;
         remaining -= n;
-        ob += n;
-        if (remaining == 0) {
-          completed();
-          co_return ob == oe;
+        if (remaining == 0) completed();
+        if (batch.count > 0) {
+          if (!co_await writeClient(batch.span())) co_return failMidway();
         }
+        ob += n;
+        if (remaining == 0) co_return ob == oe;
         auto [ok, eof] = co_await readOrigin(origin, ob, oe);
         if (!ok || eof) co_return failMidway();
       }
@@ -592,12 +594,10 @@ asio::awaitable<bool> ClientConnection::relayResponseBody(Transport& origin,
           break;
         }
         if (done && chunk_to_client) batch.add(asio::buffer(kLastChunk));
+        if (done) completed();
         if (batch.count > 0 && !co_await writeClient(batch.span())) co_return failMidway();
         if (error) co_return failMidway();
-        if (done) {
-          completed();
-          co_return ob == oe;
-        }
+        if (done) co_return ob == oe;
         if (batch.full()) continue;
         auto [ok, eof] = co_await readOrigin(origin, ob, oe);
         if (!ok || eof) co_return failMidway();
@@ -615,11 +615,11 @@ asio::awaitable<bool> ClientConnection::relayResponseBody(Transport& origin,
         auto [ok, eof] = co_await readOrigin(origin, ob, oe);
         if (!ok) co_return failMidway();
         if (eof) {
+          completed();
           if (chunk_to_client) {
             std::array<asio::const_buffer, 1> b{asio::buffer(kLastChunk)};
             if (!co_await writeClient(b)) co_return failMidway();
           }
-          completed();
           co_return false;
         }
       }

@@ -58,3 +58,20 @@ def test_disk_tier_survives_a_restart_and_replays_purges_missed_while_down(cache
     assert get(edge2, "/gone")[1]["x-cache"] == "MISS"
     assert origin.count("/keep") == 1
     assert origin.count("/gone") == 2
+
+
+def test_an_answer_is_stored_before_its_last_byte_reaches_the_client(cache_stack):
+    # The client asks again on a new connection (maybe another worker) the moment it has the
+    # answer: the object must already be there, whatever the origin's framing.
+    _, start, origin, domain = cache_stack
+    domain(H)
+    edge = start()
+    for i in range(20):
+        for chunked in ("0", "1"):
+            path = f"/again-{chunked}-{i}"
+            headers = {"x-origin-chunked": chunked,
+                       "x-origin-header-Cache-Control": "max-age=300"}
+            first = get(edge, path, headers)
+            assert (first[0], first[1]["x-cache"]) == (200, "MISS"), path
+            second = get(edge, path, headers)
+            assert (second[1]["x-cache"], second[2]) == ("HIT", first[2]), path
