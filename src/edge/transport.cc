@@ -114,11 +114,7 @@ asio::awaitable<Transport::error_code> PlainTransport::writeAllThenBody(
     m.msg_iovlen = count - first;
     ssize_t sent = ::sendmsg(socket_.native_handle(), &m, MSG_MORE | MSG_NOSIGNAL | MSG_DONTWAIT);
     if (sent < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
-        co_return error_code(errno, boost::system::system_category());
-      auto [wec] = co_await socket_.async_wait(asio::socket_base::wait_write, kTuple);
-      if (wec) co_return wec;
+      if (auto ec = co_await afterFailedWrite(errno)) co_return ec;
       continue;
     }
     auto left = static_cast<size_t>(sent);
@@ -133,11 +129,7 @@ asio::awaitable<Transport::error_code> PlainTransport::writeAllThenBody(
   while (remaining > 0) {
     ssize_t sent = ::sendfile(socket_.native_handle(), body.fd, &offset, remaining);
     if (sent < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
-        co_return error_code(errno, boost::system::system_category());
-      auto [wec] = co_await socket_.async_wait(asio::socket_base::wait_write, kTuple);
-      if (wec) co_return wec;
+      if (auto ec = co_await afterFailedWrite(errno)) co_return ec;
       continue;
     }
     if (sent == 0)
@@ -145,6 +137,15 @@ asio::awaitable<Transport::error_code> PlainTransport::writeAllThenBody(
     remaining -= static_cast<size_t>(sent);
   }
   co_return error_code{};
+}
+
+asio::awaitable<Transport::error_code> PlainTransport::afterFailedWrite(int err) {
+  if (err == EINTR) co_return error_code{};
+  if (err != EAGAIN && err != EWOULDBLOCK) {
+    co_return error_code(err, boost::system::system_category());
+  }
+  auto [ec] = co_await socket_.async_wait(asio::socket_base::wait_write, kTuple);
+  co_return ec;
 }
 
 void PlainTransport::close() {

@@ -110,6 +110,10 @@ class PlainTransport final : public Transport {
   bool isTls() const override { return false; }
 
  private:
+  /// A non-blocking write step failed with `err`: empty to retry (EINTR, or writable again
+  /// after EAGAIN), else the error to report.
+  boost::asio::awaitable<error_code> afterFailedWrite(int err);
+
   boost::asio::ip::tcp::socket socket_;
 };
 
