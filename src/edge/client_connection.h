@@ -161,6 +161,13 @@ class ClientConnection {
   /// over with what `start` holds.
   bool tryHit(const RequestHead& head, const model::DomainConf& conf, CacheStart& start,
               RequestOutcome& o, HitAnswer& answer);
+  /// The outcome of an answer the cache path writes itself (hit, slice, 412, 504).
+  RequestOutcome cacheAnswerOutcome(const RequestHead& head, const cache::CacheOutcome& co,
+                                    unsigned status) const;
+  /// cache_suffix_ = Via, Age (when given), Cache-Status, X-Cache, Connection, the blank line:
+  /// what follows a stored or assembled head.
+  void buildCacheSuffix(const RequestHead& head, std::optional<int64_t> age,
+                        const cache::CacheOutcome& co, bool close);
   bool prepareStored(const RequestHead& head, const cache::CachedObject& obj,
                      const cache::CacheOutcome& co, int64_t age, RequestOutcome& o,
                      HitAnswer& answer);

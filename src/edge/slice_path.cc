@@ -206,19 +206,8 @@ asio::awaitable<RequestOutcome> ClientConnection::writeSliced(
     const model::DomainConf* conf, std::string_view target, std::optional<int64_t> rule_ttl,
     cache::CachedObjectSharedPtr base) {
   consumeHead(head);
-  RequestOutcome o;
-  o.source = ResponseSource::kCache;
-  o.cache_phase = co.phase;
-  o.status = status;
-  o.close = !head.keep_alive || ctx_.draining;
-  cache_suffix_.clear();
-  cache::appendCacheFields(cache_suffix_, std::nullopt, co);
-  if (o.close) {
-    cache_suffix_ += "Connection: close\r\n";
-  } else if (head.version_minor == 0) {
-    cache_suffix_ += "Connection: keep-alive\r\n";
-  }
-  cache_suffix_ += "\r\n";
+  RequestOutcome o = cacheAnswerOutcome(head, co, status);
+  buildCacheSuffix(head, std::nullopt, co, o.close);
   std::array<asio::const_buffer, 2> hb{asio::buffer(cache_head_), asio::buffer(cache_suffix_)};
   if (!co_await writeClient(hb)) {
     o.close = true;

@@ -31,14 +31,36 @@ std::string_view reasonPhrase(unsigned status) {
 
 }  // namespace
 
+RequestOutcome ClientConnection::cacheAnswerOutcome(const RequestHead& head,
+                                                    const cache::CacheOutcome& co,
+                                                    unsigned status) const {
+  RequestOutcome o;
+  o.source = ResponseSource::kCache;
+  o.cache_phase = co.phase;
+  o.status = status;
+  o.close = !head.keep_alive || ctx_.draining;
+  return o;
+}
+
+void ClientConnection::buildCacheSuffix(const RequestHead& head, std::optional<int64_t> age,
+                                        const cache::CacheOutcome& co, bool close) {
+  cache_suffix_.clear();
+  // RFC 9110 §7.6.3: a cached answer names this hop too, as the miss that stored it did; a
+  // second Via line after a stored one continues the same list in order (§5.3).
+  cache_suffix_ += "Via: 1.1 cirrus\r\n";
+  cache::appendCacheFields(cache_suffix_, age, co);
+  if (close) {
+    cache_suffix_ += "Connection: close\r\n";
+  } else if (head.version_minor == 0) {
+    cache_suffix_ += "Connection: keep-alive\r\n";
+  }
+  cache_suffix_ += "\r\n";
+}
+
 bool ClientConnection::prepareStored(const RequestHead& head, const cache::CachedObject& obj,
                                      const cache::CacheOutcome& co, int64_t age, RequestOutcome& o,
                                      HitAnswer& answer) {
-  o = RequestOutcome{};
-  o.source = ResponseSource::kCache;
-  o.cache_phase = co.phase;
-  o.status = obj.status;
-  o.close = !head.keep_alive || ctx_.draining;
+  o = cacheAnswerOutcome(head, co, obj.status);
   cache::HeaderSpan fields(head.fields.data(), head.fields.size());
   answer.head = obj.head;
   answer.body = obj.body ? obj.body->view() : std::string_view();
@@ -77,17 +99,7 @@ bool ClientConnection::prepareStored(const RequestHead& head, const cache::Cache
       break;
     }
   }
-  cache_suffix_.clear();
-  // RFC 9110 §7.6.3: a cached answer names this hop too, as the miss that stored it did; a
-  // second Via line after a stored one continues the same list in order (§5.3).
-  cache_suffix_ += "Via: 1.1 cirrus\r\n";
-  cache::appendCacheFields(cache_suffix_, age, co);
-  if (o.close) {
-    cache_suffix_ += "Connection: close\r\n";
-  } else if (head.version_minor == 0) {
-    cache_suffix_ += "Connection: keep-alive\r\n";
-  }
-  cache_suffix_ += "\r\n";
+  buildCacheSuffix(head, age, co, o.close);
   if (head.method == "HEAD") answer.body = {};
   o.body_bytes = answer.body.size();
   return true;
@@ -120,11 +132,7 @@ asio::awaitable<RequestOutcome> ClientConnection::answerSimple(const RequestHead
                                                                std::string_view body,
                                                                const cache::CacheOutcome& co) {
   consumeHead(head);
-  RequestOutcome o;
-  o.source = ResponseSource::kCache;
-  o.cache_phase = co.phase;
-  o.status = status;
-  o.close = !head.keep_alive || ctx_.draining;
+  RequestOutcome o = cacheAnswerOutcome(head, co, status);
   cache_head_.clear();
   cache_head_ += "HTTP/1.1 ";
   cache_head_ += std::to_string(status);

@@ -50,6 +50,7 @@ def test_a_range_fetches_only_the_blocks_it_covers(cache_stack):
     s, h, b = get(edge, "/big", {"Range": "bytes=70000-140000"})
     assert s == 206 and b == body[70000:140001]
     assert h["content-range"] == f"bytes 70000-140000/{SIZE}"
+    assert h["via"] == "1.1 cirrus"  # assembled from blocks, named like any cached answer
     assert ranges_asked(origin, "/big") == [f"bytes={BLOCK}-{2 * BLOCK - 1}",
                                             f"bytes={2 * BLOCK}-{3 * BLOCK - 1}"]
     s, h, b = get(edge, "/big", {"Range": "bytes=66000-70000"})
