@@ -180,6 +180,10 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(socketserver.ThreadingMixIn, HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: a burst of concurrent edge connections (the
+    # collapse waiters that give up together) overflows it, the kernel drops SYNs, and the
+    # retransmission seconds later can outlast the edge's connect timeout on a loaded machine.
+    request_queue_size = 128
 
 
 class ScriptedOrigin:

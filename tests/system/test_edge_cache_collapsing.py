@@ -2,7 +2,6 @@
 waiters get the stored answer. What cannot be shared (private, another Vary variant) is
 fetched by each request on its own, and a waiter stops waiting after the collapse timeout."""
 import concurrent.futures
-import time
 
 from edge_fixtures import (cache_stack, edge_stack, http_request, origins,  # noqa: F401
                            put_domain, http_origin)
@@ -62,9 +61,7 @@ def test_waiters_give_up_after_the_collapse_timeout(cache_stack):
     # Longer than the collapse timeout (3 s), shorter than the origin read timeout (5 s here).
     origin.script("/stuck", headers={"Cache-Control": "max-age=60"}, body=b"s", delay=3.6)
     edge = start(env={"EDGE_ORIGIN_READ_TIMEOUT": "5s"})
-    t0 = time.time()
     results = parallel(edge, "/stuck")
-    assert all(s == 200 for s, _, _ in results)
+    assert [s for s, _, _ in results] == [200] * N
     assert origin.count("/stuck") > 1
     assert edge.metric("cirrus_cache_collapse_timeouts_total") >= 1
-    assert time.time() - t0 < 10
