@@ -29,7 +29,7 @@ struct ApiContext {
   metrics::Registry& metrics;
   /// argon2id hashing/verification (tens of ms) runs here, never on the event loop.
   boost::asio::thread_pool& hashing_pool;
-  /// Filled at start-up: the admin UI directory (STATIC_DIR or the repository's web/static;
+  /// Filled at start-up: the admin UI directory (STATIC_DIR or the built web/dist;
   /// empty = the built-in page), the swagger-ui-dist directory (empty = not installed) and
   /// the serialised OpenAPI document.
   std::string static_dir;

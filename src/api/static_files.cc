@@ -49,7 +49,12 @@ bool safeRelative(std::string_view rel) {
 
 std::string resolveStaticDir(std::string_view configured) {
   if (!configured.empty()) return std::string(configured);
-  return findUpwards(fs::path("web") / "static");
+  // A web/dist without index.html is a build in progress (Vite empties the directory first) or
+  // a failed one; the built-in page is better than a 404 for every path.
+  std::string dist = findUpwards(fs::path("web") / "dist");
+  std::error_code ec;
+  if (dist.empty() || !fs::is_regular_file(fs::path(dist) / "index.html", ec)) return {};
+  return dist;
 }
 
 std::string resolveSwaggerDir() {
@@ -88,7 +93,8 @@ std::string_view builtinIndexHtml() {
   return R"(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Cirrus CDN</title></head>
 <body><h1>Cirrus CDN</h1>
-<p>The admin UI is not installed. The REST API is under <code>/api/v1</code>;
+<p>The admin UI is not built: run <code>scripts/install-web-deps</code> (it builds web/dist),
+or set STATIC_DIR. The REST API is under <code>/api/v1</code>;
 see <a href="/docs">/docs</a> and <a href="/openapi.json">/openapi.json</a>.</p>
 </body></html>
 )";

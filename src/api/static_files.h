@@ -9,10 +9,11 @@
 
 namespace cirrus::api {
 
-/// The admin UI directory: `configured` when set; else web/static found by walking up from
-/// the directory of the running binary (a build tree inside the repository) or
-/// <prefix>/share/cirrus/web/static next to an installed binary; "" when none exists (the API
-/// then serves a built-in page).
+/// The admin UI directory: `configured` when set; else web/dist (the Vite build of web/src,
+/// made by `scripts/install-web-deps`) found by walking up from the directory of the running
+/// binary (a build tree inside the repository) or <prefix>/share/cirrus/web/dist next to an
+/// installed binary, provided it holds an index.html; "" otherwise (the API then serves a
+/// built-in page).
 std::string resolveStaticDir(std::string_view configured);
 
 /// node_modules/swagger-ui-dist under the repository's web/ directory, found the same way;
@@ -31,7 +32,7 @@ std::optional<StaticFile> readStaticFile(std::string_view root, std::string_view
 /// Content-Type by extension (html, js, css, json, png, svg, ico, map, txt, woff2 ...).
 std::string_view contentTypeFor(std::string_view path);
 
-/// The admin page shown when no STATIC_DIR and no web/static is found.
+/// The admin page shown when no STATIC_DIR and no built web/dist is found.
 std::string_view builtinIndexHtml();
 
 /// The /docs page: Swagger UI from /docs/*, pointed at /openapi.json.

@@ -1,5 +1,6 @@
 """Around the API (spec §2, §10): /healthz, /metrics by route template, /docs from local
-swagger-ui-dist, the admin UI with SPA fallback, /api/* never falling back."""
+swagger-ui-dist, the admin UI (web/dist by default) with SPA fallback, /api/* never falling
+back."""
 import pathlib
 
 import requests
@@ -50,9 +51,21 @@ def test_spa_fallback_and_api_precedence(api_server, tmp_path, api_factory):
     assert requests.get(api.url("/healthz"), timeout=5).json() == {"status": "ok"}
 
 
-def test_builtin_admin_page_by_default(api_server):
-    r = requests.get(api_server.url("/"), timeout=5)
-    assert r.status_code == 200 and "Cirrus" in r.text
+def test_built_admin_ui_is_served_by_default(api_server):
+    # scripts/install-deps builds web/dist (make test runs it): never skipped.
+    dist = ROOT / "web/dist"
+    index = (dist / "index.html").read_text()
+    assert 'id="root"' in index
+    for path in ["/", "/domains/www.example.com"]:  # the second by SPA fallback
+        r = requests.get(api_server.url(path), timeout=5)
+        assert r.status_code == 200 and r.text == index, path
+    asset = next((dist / "assets").glob("*.js"))
+    r = requests.get(api_server.url(f"/assets/{asset.name}"), timeout=5)
+    assert r.status_code == 200 and r.content == asset.read_bytes()
+    assert "javascript" in r.headers["Content-Type"]
+    # install-web-deps keeps its build stamp in dist/; dot-files are never served.
+    stamp = (dist / ".cirrus-build-sha256").read_text()
+    assert requests.get(api_server.url("/.cirrus-build-sha256"), timeout=5).text != stamp
 
 
 def test_docs_serve_swagger_ui_from_local_files(api_server):
