@@ -2,8 +2,6 @@
 
 #include <string>
 
-#include "acmedns/wire_codec.h"
-
 namespace cirrus::acmedns {
 
 AcmeDnsMetrics::AcmeDnsMetrics(metrics::Registry& registry)
@@ -16,28 +14,29 @@ AcmeDnsMetrics::AcmeDnsMetrics(metrics::Registry& registry)
                                       "DNS messages answered by the acme-dns authority, by rcode.",
                                       {"rcode"})) {}
 
-void AcmeDnsMetrics::countQuery(uint16_t rcode) {
+void AcmeDnsMetrics::countQuery(dnswire::Rcode rcode) {
+  using dnswire::Rcode;
   // Bounded label set: the codes this server sends, anything else by number.
   switch (rcode) {
-    case kRcodeNoError:
+    case Rcode::kNoError:
       queries_.labels({"NOERROR"}).inc();
       return;
-    case kRcodeFormErr:
+    case Rcode::kFormErr:
       queries_.labels({"FORMERR"}).inc();
       return;
-    case kRcodeServFail:
+    case Rcode::kServFail:
       queries_.labels({"SERVFAIL"}).inc();
       return;
-    case kRcodeNxDomain:
+    case Rcode::kNxDomain:
       queries_.labels({"NXDOMAIN"}).inc();
       return;
-    case kRcodeNotImp:
+    case Rcode::kNotImp:
       queries_.labels({"NOTIMP"}).inc();
       return;
-    case kRcodeRefused:
+    case Rcode::kRefused:
       queries_.labels({"REFUSED"}).inc();
       return;
-    case kRcodeBadVers:
+    case Rcode::kBadVers:
       queries_.labels({"BADVERS"}).inc();
       return;
     default:

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/metrics_registry.h"
+#include "dnswire/rr_type.h"
 
 namespace cirrus::acmedns {
 
@@ -21,7 +22,7 @@ class AcmeDnsMetrics {
   void countUpdate(std::string_view result) { updates_.labels({result}).inc(); }
   /// One answered message, by its full response code; a message that got no answer is
   /// counted as "dropped".
-  void countQuery(uint16_t rcode);
+  void countQuery(dnswire::Rcode rcode);
   void countDropped() { queries_.labels({"dropped"}).inc(); }
 
  private:

@@ -1,15 +1,17 @@
 #include "acmedns/authority.h"
 
+#include <algorithm>
 #include <string_view>
+
+#include "dnswire/rdata.h"
 
 namespace cirrus::acmedns {
 
 namespace {
 
-void appendU32(std::string& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8)
-    out.push_back(static_cast<char>((v >> shift) & 0xff));
-}
+using dnswire::Rcode;
+using dnswire::RRClass;
+using dnswire::RRType;
 
 // RFC 1035 §3.3.14: one <character-string> per value (a TXT challenge value is 43 octets).
 std::string txtRdata(std::string_view value) {
@@ -19,7 +21,7 @@ std::string txtRdata(std::string_view value) {
   return out;
 }
 
-Response negative(const AuthorityZone& zone, uint16_t rcode) {
+Response negative(const AuthorityZone& zone, Rcode rcode) {
   Response r;
   r.rcode = rcode;
   r.authoritative = true;
@@ -27,111 +29,123 @@ Response negative(const AuthorityZone& zone, uint16_t rcode) {
   return r;
 }
 
-Response bare(uint16_t rcode, bool authoritative = false) {
+Response bare(Rcode rcode, bool authoritative = false) {
   Response r;
   r.rcode = rcode;
   r.authoritative = authoritative;
   return r;
 }
 
+dnswire::ResourceRecord record(const dnswire::Name& owner, RRType type, uint32_t ttl,
+                               std::string rdata) {
+  return {owner, type, RRClass::kIn, ttl, std::move(rdata)};
+}
+
+bool isQuery(const Query& query) {
+  return query.header.opcode == dnswire::Opcode::kQuery;
+}
+
+bool unknownEdnsVersion(const Query& query) {
+  return query.edns && query.edns->version > 0;
+}
+
+bool servedClass(const Query& query) {
+  return query.question.rclass == RRClass::kIn || query.question.rclass == RRClass::kAny;
+}
+
+bool isTransfer(const Query& query) {
+  return query.question.type == RRType::kAxfr || query.question.type == RRType::kIxfr;
+}
+
 }  // namespace
 
 std::optional<AuthorityZone> AuthorityZone::create(std::string_view zone) {
-  auto apex = nameToWire(zone);
-  if (!apex || *apex == std::string(1, '\0')) return std::nullopt;
-  AuthorityZone z;
-  for (char& c : *apex) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  z.apex_wire_ = *apex;
-  for (size_t pos = 0; z.apex_wire_[pos] != 0; pos += 1 + static_cast<uint8_t>(z.apex_wire_[pos])) {
-    z.labels_.push_back(z.apex_wire_.substr(pos + 1, static_cast<uint8_t>(z.apex_wire_[pos])));
-  }
+  auto apex = dnswire::Name::fromText(zone);
+  if (!apex || apex->isRoot()) return std::nullopt;
   // ns.<zone> and hostmaster.<zone> fit whenever the zone leaves room for a 10-octet label.
-  auto mname = nameToWire("ns." + std::string(zone));
-  auto rname = nameToWire("hostmaster." + std::string(zone));
+  auto mname = apex->prepend("ns");
+  auto rname = apex->prepend("hostmaster");
   if (!mname || !rname) return std::nullopt;
-  z.ns_rdata_ = *mname;
-  z.soa_rdata_ = *mname + *rname;
+  AuthorityZone z;
+  z.apex_ = apex->lowered();
+  z.ns_rdata_ = dnswire::encodeName(*mname);
   // Serial 1 forever: nothing transfers this zone, and every process sharing the store must
   // answer the same SOA.
-  appendU32(z.soa_rdata_, 1);
-  appendU32(z.soa_rdata_, 3600);   // refresh
-  appendU32(z.soa_rdata_, 600);    // retry
-  appendU32(z.soa_rdata_, 86400);  // expire
-  appendU32(z.soa_rdata_, kSoaMinimum);
+  z.soa_rdata_ = dnswire::encodeSoa({*mname, *rname, 1, 3600, 600, 86400, kSoaMinimum});
   return z;
 }
 
-Record AuthorityZone::soa() const {
-  return {apex_wire_, kTypeSoa, kSoaTtl, soa_rdata_};
+dnswire::ResourceRecord AuthorityZone::soa() const {
+  return record(apex_, RRType::kSoa, kSoaTtl, soa_rdata_);
 }
 
-Record AuthorityZone::ns() const {
-  return {apex_wire_, kTypeNs, kSoaTtl, ns_rdata_};
+dnswire::ResourceRecord AuthorityZone::ns() const {
+  return record(apex_, RRType::kNs, kSoaTtl, ns_rdata_);
 }
 
-Record AuthorityZone::negativeSoa() const {
-  return {apex_wire_, kTypeSoa, std::min(kSoaTtl, kSoaMinimum), soa_rdata_};
+dnswire::ResourceRecord AuthorityZone::negativeSoa() const {
+  return record(apex_, RRType::kSoa, std::min(kSoaTtl, kSoaMinimum), soa_rdata_);
 }
 
 Placement classify(const AuthorityZone& zone, const Query& query) {
-  const auto& apex = zone.labels();
-  const auto& labels = query.labels;
-  if (labels.size() < apex.size()) return {};
-  size_t extra = labels.size() - apex.size();
-  for (size_t i = 0; i < apex.size(); ++i) {
-    if (labels[extra + i] != apex[i]) return {};
-  }
+  const dnswire::Name& name = query.question.name;
+  if (!name.isSubdomainOf(zone.apex())) return {};
+  size_t extra = name.labelCount() - zone.apex().labelCount();
   if (extra == 0) return {Placement::Kind::kApex, {}};
-  if (extra == 1) return {Placement::Kind::kSubdomain, labels[0]};
-  return {Placement::Kind::kOther, {}};
+  if (extra > 1) return {Placement::Kind::kOther, {}};
+  // The store key is the first label, lower-cased.
+  std::string_view wire = name.wire();
+  std::string label(wire.substr(1, static_cast<uint8_t>(wire[0])));
+  dnswire::lowerAsciiInPlace(label.data(), label.size());
+  return {Placement::Kind::kSubdomain, std::move(label)};
 }
 
 bool needsRecords(const Query& query, const Placement& placement) {
-  return placement.kind == Placement::Kind::kSubdomain && query.opcode == 0 &&
-         !(query.edns && query.edns_version > 0) &&
-         (query.qclass == kClassIn || query.qclass == kClassAny) && query.qtype != kTypeAxfr &&
-         query.qtype != kTypeIxfr;
+  return placement.kind == Placement::Kind::kSubdomain && isQuery(query) &&
+         !unknownEdnsVersion(query) && servedClass(query) && !isTransfer(query);
 }
 
 Response answer(const AuthorityZone& zone, const Query& query, const Placement& placement,
                 const std::optional<store::AcmeDnsRecords>& records) {
   // RFC 6891 §6.1.3: an unknown EDNS version is answered BADVERS before anything else.
-  if (query.edns && query.edns_version > 0) return bare(kRcodeBadVers);
-  if (query.opcode != 0) return bare(kRcodeNotImp);
-  if (query.qclass != kClassIn && query.qclass != kClassAny) return bare(kRcodeRefused);
-  if (placement.kind == Placement::Kind::kOutside) return bare(kRcodeRefused);
+  if (unknownEdnsVersion(query)) return bare(Rcode::kBadVers);
+  if (!isQuery(query)) return bare(Rcode::kNotImp);
+  if (!servedClass(query)) return bare(Rcode::kRefused);
+  if (placement.kind == Placement::Kind::kOutside) return bare(Rcode::kRefused);
   // No zone transfers: the zone is dynamic and lives in Redis, which is what replicas share.
-  if (query.qtype == kTypeAxfr || query.qtype == kTypeIxfr) return bare(kRcodeRefused, true);
+  if (isTransfer(query)) return bare(Rcode::kRefused, true);
 
+  RRType qtype = query.question.type;
   Response r;
   r.authoritative = true;
   switch (placement.kind) {
     case Placement::Kind::kApex: {
-      Record record = query.qtype == kTypeSoa ? zone.soa() : zone.ns();
       // RFC 8482 §4.1: ANY gets one RRset; the NS set is the one a resolver can use.
-      if (query.qtype != kTypeSoa && query.qtype != kTypeNs && query.qtype != kTypeAny) {
-        return negative(zone, kRcodeNoError);
+      if (qtype != RRType::kSoa && qtype != RRType::kNs && qtype != RRType::kAny) {
+        return negative(zone, Rcode::kNoError);
       }
-      record.owner_wire = query.qname_wire;
-      r.answers.push_back(std::move(record));
+      dnswire::ResourceRecord answer = qtype == RRType::kSoa ? zone.soa() : zone.ns();
+      answer.name = query.question.name;  // the query's spelling
+      r.answers.push_back(std::move(answer));
       return r;
     }
     case Placement::Kind::kSubdomain: {
-      if (!records) return bare(kRcodeServFail);
-      if (!records->registered && records->txt.empty()) return negative(zone, kRcodeNxDomain);
-      if (query.qtype != kTypeTxt && query.qtype != kTypeAny) return negative(zone, kRcodeNoError);
+      if (!records) return bare(Rcode::kServFail);
+      if (!records->registered && records->txt.empty()) return negative(zone, Rcode::kNxDomain);
+      if (qtype != RRType::kTxt && qtype != RRType::kAny) return negative(zone, Rcode::kNoError);
       for (const std::string& value : records->txt) {
         if (value.empty() || value.size() > 255) continue;
-        r.answers.push_back({query.qname_wire, kTypeTxt, AuthorityZone::kTxtTtl, txtRdata(value)});
+        r.answers.push_back(
+            record(query.question.name, RRType::kTxt, AuthorityZone::kTxtTtl, txtRdata(value)));
       }
-      if (r.answers.empty()) return negative(zone, kRcodeNoError);
+      if (r.answers.empty()) return negative(zone, Rcode::kNoError);
       return r;
     }
     case Placement::Kind::kOther:
     case Placement::Kind::kOutside:
       break;
   }
-  return negative(zone, kRcodeNxDomain);
+  return negative(zone, Rcode::kNxDomain);
 }
 
 }  // namespace cirrus::acmedns

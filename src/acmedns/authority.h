@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "acmedns/wire_codec.h"
+#include "acmedns/query.h"
+#include "dnswire/message.h"
+#include "dnswire/name.h"
 #include "store/acmedns_store.h"
 
 namespace cirrus::acmedns {
@@ -22,20 +24,18 @@ class AuthorityZone {
   /// nullopt when `zone` is not a valid domain name.
   static std::optional<AuthorityZone> create(std::string_view zone);
 
-  const std::vector<std::string>& labels() const { return labels_; }  // lower-case
-  const std::string& apexWire() const { return apex_wire_; }
-  Record soa() const;
-  Record ns() const;
+  const dnswire::Name& apex() const { return apex_; }  // lower-case
+  dnswire::ResourceRecord soa() const;
+  dnswire::ResourceRecord ns() const;
   /// RFC 2308 §3: the SOA of a negative answer has TTL min(SOA TTL, SOA MINIMUM).
-  Record negativeSoa() const;
+  dnswire::ResourceRecord negativeSoa() const;
 
   static constexpr uint32_t kSoaTtl = 300;
   static constexpr uint32_t kSoaMinimum = 1;  // negative answers live one second
   static constexpr uint32_t kTxtTtl = 1;
 
  private:
-  std::vector<std::string> labels_;
-  std::string apex_wire_;
+  dnswire::Name apex_;
   std::string soa_rdata_;
   std::string ns_rdata_;
 };

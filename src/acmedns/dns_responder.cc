@@ -2,8 +2,9 @@
 
 #include <utility>
 
-#include "acmedns/wire_codec.h"
+#include "acmedns/query.h"
 #include "core/log.h"
+#include "dnswire/message_writer.h"
 
 namespace cirrus::acmedns {
 
@@ -18,14 +19,14 @@ boost::asio::awaitable<std::optional<std::vector<uint8_t>>> DnsResponder::handle
   if (status == ParseStatus::kFormErr) {
     // Header only: nothing after the header is trusted.
     Query header_only;
-    header_only.id = query.id;
-    header_only.opcode = query.opcode;
-    header_only.rd = query.rd;
+    header_only.header.id = query.header.id;
+    header_only.header.opcode = query.header.opcode;
+    header_only.header.rd = query.header.rd;
     Response formerr;
-    formerr.rcode = kRcodeFormErr;
+    formerr.rcode = dnswire::Rcode::kFormErr;
     formerr.echo_question = false;
-    metrics_.countQuery(kRcodeFormErr);
-    co_return encodeResponse(header_only, formerr, 512);
+    metrics_.countQuery(formerr.rcode);
+    co_return encodeResponse(header_only, formerr, dnswire::kMinUdpPayload);
   }
   Placement placement = classify(zone_, query);
   std::optional<store::AcmeDnsRecords> records;

@@ -10,8 +10,8 @@
 #include <span>
 #include <vector>
 
-#include "dns/message.h"
 #include "dns/zone.h"
+#include "dnswire/message.h"
 
 namespace cirrus::dns {
 
@@ -24,7 +24,7 @@ inline constexpr int kMaxCnameChain = 8;
 
 /// How large the response to `query` may be: 65535 over TCP; over UDP 512 without EDNS, else
 /// the client's advertised size clamped to [512, server_udp_payload] (RFC 6891 §6.2.5).
-size_t responseSizeLimit(const Message& query, bool over_tcp,
+size_t responseSizeLimit(const dnswire::Message& query, bool over_tcp,
                          size_t server_udp_payload = kServerUdpPayload);
 
 /// For bytes that did not parse: a header-only FORMERR reply (same id and opcode, RD copied),
@@ -51,6 +51,6 @@ std::optional<std::vector<uint8_t>> formErrForUnparsable(std::span<const uint8_t
 /// - NS answer: glue addresses for in-zone NS targets in the additional section.
 /// - NODATA (including empty non-terminals) and NXDOMAIN: the apex SOA in the authority section
 ///   with TTL min(SOA TTL, SOA MINIMUM) (RFC 2308 §3).
-Message answerQuery(const Zone& zone, const Message& query, size_t size_limit);
+dnswire::Message answerQuery(const Zone& zone, const dnswire::Message& query, size_t size_limit);
 
 }  // namespace cirrus::dns

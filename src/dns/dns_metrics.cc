@@ -7,9 +7,10 @@
 namespace cirrus::dns {
 namespace {
 
-constexpr RRType kLabelledTypes[] = {RRType::kA,     RRType::kAaaa, RRType::kSoa, RRType::kNs,
-                                     RRType::kCname, RRType::kMx,   RRType::kTxt, RRType::kPtr,
-                                     RRType::kAny,   RRType::kAxfr, RRType::kIxfr};
+constexpr dnswire::RRType kLabelledTypes[] = {
+    dnswire::RRType::kA,     dnswire::RRType::kAaaa, dnswire::RRType::kSoa, dnswire::RRType::kNs,
+    dnswire::RRType::kCname, dnswire::RRType::kMx,   dnswire::RRType::kTxt, dnswire::RRType::kPtr,
+    dnswire::RRType::kAny,   dnswire::RRType::kAxfr, dnswire::RRType::kIxfr};
 
 std::vector<double> buildBuckets() {
   return {0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
@@ -48,14 +49,14 @@ DnsMetrics::DnsMetrics(metrics::Registry& registry)
   for (const char* result : {"changed", "unchanged", "failed"}) rebuilds.labels({result});
 }
 
-size_t DnsMetrics::typeSlot(RRType type) {
+size_t DnsMetrics::typeSlot(dnswire::RRType type) {
   for (size_t i = 0; i < std::size(kLabelledTypes); ++i) {
     if (kLabelledTypes[i] == type) return i;
   }
   return kTypeSlots - 1;  // "other"
 }
 
-void DnsMetrics::countQuery(RRType qtype, Rcode rcode) {
+void DnsMetrics::countQuery(dnswire::RRType qtype, dnswire::Rcode rcode) {
   size_t t = typeSlot(qtype);
   auto code = static_cast<size_t>(rcode);
   if (code >= kRcodeSlots) code = kRcodeSlots - 1;

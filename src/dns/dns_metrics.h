@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "core/metrics_registry.h"
-#include "dns/rr_type.h"
+#include "dnswire/rr_type.h"
 
 namespace cirrus::dns {
 
@@ -19,7 +19,7 @@ class DnsMetrics {
 
   /// One answered (or dropped-with-FORMERR) message. qtype labels are the common mnemonics or
   /// "other", so the label set stays bounded whatever clients send.
-  void countQuery(RRType qtype, Rcode rcode);
+  void countQuery(dnswire::RRType qtype, dnswire::Rcode rcode);
   /// A message that got no answer at all (unparsable without a header, or a response).
   void countDropped() { dropped_.inc(); }
 
@@ -40,7 +40,7 @@ class DnsMetrics {
  private:
   static constexpr size_t kTypeSlots = 12;
   static constexpr size_t kRcodeSlots = 24;
-  static size_t typeSlot(RRType type);
+  static size_t typeSlot(dnswire::RRType type);
 
   metrics::Family<metrics::Counter>& queries_;
   metrics::Family<metrics::Counter>& transfers_;

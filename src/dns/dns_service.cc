@@ -59,9 +59,9 @@ int runDnsService(const config::CommonConfig& common, const config::DnsConfig& d
   // DNS_STATIC_ZONES: loaded once at start; a file that does not load stops the process like
   // any bad setting (exit 2, one line naming the variable).
   std::vector<ZoneSharedPtr> static_zones;
-  auto steering_apex = Name::fromText(dns.base_domain);
+  auto steering_apex = dnswire::Name::fromText(dns.base_domain);
   for (const auto& [zone_name, path] : dns.static_zones) {
-    auto origin = Name::fromText(zone_name);
+    auto origin = dnswire::Name::fromText(zone_name);
     auto loaded = origin ? loadMasterFile(path, *origin) : Result<Zone>(badRequest("bad name"));
     if (!loaded) {
       log::error("DNS_STATIC_ZONES: " + zone_name + ": " + loaded.error().context());

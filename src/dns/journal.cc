@@ -11,35 +11,36 @@
 namespace cirrus::dns {
 namespace {
 
-ResourceRecord soaRecordOf(const Zone& zone) {
-  RecordView v = zone.soaRecord();
-  return {zone.apex(), RRType::kSoa, RRClass::kIn, v.ttl, std::string(v.rdata)};
+dnswire::ResourceRecord soaRecordOf(const Zone& zone) {
+  dnswire::RecordView v = zone.soaRecord();
+  return {zone.apex(), dnswire::RRType::kSoa, dnswire::RRClass::kIn, v.ttl, std::string(v.rdata)};
 }
 
-void appendAll(std::vector<ResourceRecord>& out, const Name& owner, const RRset& rrset) {
+void appendAll(std::vector<dnswire::ResourceRecord>& out, const dnswire::Name& owner,
+               const RRset& rrset) {
   for (std::string_view rdata : rrset) {
-    out.push_back({owner, rrset.type(), RRClass::kIn, rrset.ttl(), std::string(rdata)});
+    out.push_back({owner, rrset.type(), dnswire::RRClass::kIn, rrset.ttl(), std::string(rdata)});
   }
 }
 
 // Both RRsets hold their RDATA in canonical order: one merge walk finds what only `a` has.
-void appendMissing(std::vector<ResourceRecord>& out, const Name& owner, const RRset& a,
-                   const RRset& b) {
+void appendMissing(std::vector<dnswire::ResourceRecord>& out, const dnswire::Name& owner,
+                   const RRset& a, const RRset& b) {
   auto ib = b.begin();
   for (std::string_view rdata : a) {
     while (ib != b.end() && *ib < rdata) ++ib;
     if (ib != b.end() && *ib == rdata) continue;
-    out.push_back({owner, a.type(), RRClass::kIn, a.ttl(), std::string(rdata)});
+    out.push_back({owner, a.type(), dnswire::RRClass::kIn, a.ttl(), std::string(rdata)});
   }
 }
 
 // Records of RRsets in `from` that `to` lacks (or holds with another TTL). One lookup in `to`
 // per name, not per RRset: a steering zone has two RRsets per name and 10^5 names.
-void collectMissing(const Zone& from, const Zone& to, std::vector<ResourceRecord>& out) {
-  from.forEachName([&](const Name& owner, std::span<const RRset> rrsets) {
+void collectMissing(const Zone& from, const Zone& to, std::vector<dnswire::ResourceRecord>& out) {
+  from.forEachName([&](const dnswire::Name& owner, std::span<const RRset> rrsets) {
     const std::span<const RRset> theirs = to.rrsetsAt(owner);
     for (const RRset& rrset : rrsets) {
-      if (rrset.type() == RRType::kSoa) continue;
+      if (rrset.type() == dnswire::RRType::kSoa) continue;
       auto it = std::find_if(theirs.begin(), theirs.end(),
                              [&](const RRset& r) { return r.type() == rrset.type(); });
       const RRset* other = it == theirs.end() ? nullptr : &*it;
@@ -52,17 +53,18 @@ void collectMissing(const Zone& from, const Zone& to, std::vector<ResourceRecord
   });
 }
 
-void sortCanonically(std::vector<ResourceRecord>& records) {
-  std::sort(records.begin(), records.end(), [](const ResourceRecord& a, const ResourceRecord& b) {
-    int c = a.name.canonicalCompare(b.name);
-    if (c != 0) return c < 0;
-    if (a.type != b.type) return a.type < b.type;
-    return a.rdata < b.rdata;
-  });
+void sortCanonically(std::vector<dnswire::ResourceRecord>& records) {
+  std::sort(records.begin(), records.end(),
+            [](const dnswire::ResourceRecord& a, const dnswire::ResourceRecord& b) {
+              int c = a.name.canonicalCompare(b.name);
+              if (c != 0) return c < 0;
+              if (a.type != b.type) return a.type < b.type;
+              return a.rdata < b.rdata;
+            });
 }
 
-uint32_t serialOf(const ResourceRecord& soa) {
-  auto fields = decodeSoa(soa.rdata);
+uint32_t serialOf(const dnswire::ResourceRecord& soa) {
+  auto fields = dnswire::decodeSoa(soa.rdata);
   return fields ? fields->serial : 0;
 }
 
@@ -128,7 +130,7 @@ std::optional<uint32_t> Journal::oldestSerial() const {
 
 IxfrPlan Journal::ixfrResponse(uint32_t client_serial, const Zone& current) const {
   IxfrPlan plan;
-  const RecordView current_soa = current.soaRecord();
+  const dnswire::RecordView current_soa = current.soaRecord();
   // RFC 1995 §2: a client that is current (or claims a newer version) gets the SOA alone.
   if (client_serial == current.serial() || serialLess(current.serial(), client_serial)) {
     plan.kind = IxfrKind::kUpToDate;
@@ -151,10 +153,10 @@ IxfrPlan Journal::ixfrResponse(uint32_t client_serial, const Zone& current) cons
   for (auto it = start; it != diffs_.end(); ++it) {
     const ZoneDiff& d = **it;
     plan.diffs.push_back(*it);
-    plan.records.push_back(viewOf(d.old_soa));
-    for (const auto& rr : d.removed) plan.records.push_back(viewOf(rr));
-    plan.records.push_back(viewOf(d.new_soa));
-    for (const auto& rr : d.added) plan.records.push_back(viewOf(rr));
+    plan.records.push_back(dnswire::viewOf(d.old_soa));
+    for (const auto& rr : d.removed) plan.records.push_back(dnswire::viewOf(rr));
+    plan.records.push_back(dnswire::viewOf(d.new_soa));
+    for (const auto& rr : d.added) plan.records.push_back(dnswire::viewOf(rr));
   }
   plan.records.push_back(current_soa);
   return plan;

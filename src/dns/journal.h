@@ -10,8 +10,8 @@
 #include <optional>
 #include <vector>
 
-#include "dns/message.h"
 #include "dns/zone.h"
+#include "dnswire/message.h"
 
 namespace cirrus::dns {
 
@@ -19,10 +19,10 @@ namespace cirrus::dns {
 /// (an RFC 1995 §4 difference sequence). SOA records are never in `removed`/`added`; a changed
 /// TTL is a removal of the old record and an addition of the new one.
 struct ZoneDiff {
-  ResourceRecord old_soa;
-  ResourceRecord new_soa;
-  std::vector<ResourceRecord> removed;
-  std::vector<ResourceRecord> added;
+  dnswire::ResourceRecord old_soa;
+  dnswire::ResourceRecord new_soa;
+  std::vector<dnswire::ResourceRecord> removed;
+  std::vector<dnswire::ResourceRecord> added;
 
   uint32_t fromSerial() const;
   uint32_t toSerial() const;
@@ -44,7 +44,7 @@ struct IxfrPlan {
   /// The answer section: for kUpToDate the current SOA; for kIncremental the current SOA, then
   /// per diff old SOA, removed records, new SOA, added records, then the current SOA again; for
   /// kFullZone axfrRecords(current). Views into `diffs` and the zone.
-  std::vector<RecordView> records;
+  std::vector<dnswire::RecordView> records;
   /// Keeps the diffs the views point into alive, even if the journal moves on.
   std::vector<std::shared_ptr<const ZoneDiff>> diffs;
 };

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <vector>
 
-#include "dns/rdata.h"
+#include "dnswire/rdata.h"
 
 namespace cirrus::dns {
 namespace {
@@ -108,7 +108,7 @@ std::optional<uint32_t> parseTtl(std::string_view s) {
       continue;
     }
     uint64_t unit = 0;
-    switch (lowerAscii(c)) {
+    switch (dnswire::lowerAscii(c)) {
       case 's':
         unit = 1;
         break;
@@ -147,14 +147,14 @@ std::optional<uint32_t> parseU32(std::string_view s) {
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (lowerAscii(a[i]) != lowerAscii(b[i])) return false;
+    if (dnswire::lowerAscii(a[i]) != dnswire::lowerAscii(b[i])) return false;
   }
   return true;
 }
 
 class Parser {
  public:
-  explicit Parser(const Name& origin) : origin_(origin), zone_origin_(origin) {}
+  explicit Parser(const dnswire::Name& origin) : origin_(origin), zone_origin_(origin) {}
 
   Result<Zone> run(std::string_view text) {
     auto lines = splitLines(text);
@@ -169,8 +169,8 @@ class Parser {
  private:
   struct Record {
     size_t line;
-    Name owner;
-    RRType type;
+    dnswire::Name owner;
+    dnswire::RRType type;
     uint32_t ttl;
     std::string rdata;
   };
@@ -179,9 +179,9 @@ class Parser {
     return badRequest("line " + std::to_string(line_) + ": " + std::string(why));
   }
 
-  Result<Name> name(const std::string& text) const {
+  Result<dnswire::Name> name(const std::string& text) const {
     if (text == "@") return origin_;
-    auto parsed = Name::fromText(text);
+    auto parsed = dnswire::Name::fromText(text);
     if (!parsed) return fail("bad name '" + text + "'");
     if (!text.empty() && text.back() == '.' && (text.size() < 2 || text[text.size() - 2] != '\\')) {
       return *parsed;
@@ -196,7 +196,7 @@ class Parser {
     const std::string& first = t[0].text;
     if (!t[0].quoted && !first.empty() && first[0] == '$') {
       if (equalsIgnoreCase(first, "$ORIGIN") && t.size() == 2) {
-        auto n = Name::fromText(t[1].text);
+        auto n = dnswire::Name::fromText(t[1].text);
         if (!n) return fail("bad $ORIGIN");
         origin_ = *n;
         return ok();
@@ -218,7 +218,7 @@ class Parser {
       return fail("no previous owner");
     }
     std::optional<uint32_t> ttl;
-    std::optional<RRType> type;
+    std::optional<dnswire::RRType> type;
     for (; i < t.size() && !type; ++i) {
       const std::string& s = t[i].text;
       if (!ttl && !s.empty() && s[0] >= '0' && s[0] <= '9') {
@@ -230,7 +230,7 @@ class Parser {
                  equalsIgnoreCase(s, "CS")) {
         return fail("only class IN is served");
       } else {
-        type = rrTypeFromText(s);
+        type = dnswire::rrTypeFromText(s);
         if (!type) return fail("unknown type '" + s + "'");
       }
     }
@@ -245,7 +245,7 @@ class Parser {
     return ok();
   }
 
-  Result<std::string> encode(RRType type, const std::vector<Token>& r) {
+  Result<std::string> encode(dnswire::RRType type, const std::vector<Token>& r) {
     auto need = [&](size_t n) -> Result<void> {
       if (r.size() != n) return fail(toString(type) + " needs " + std::to_string(n) + " fields");
       return ok();
@@ -263,52 +263,52 @@ class Parser {
         if (ec != std::errc() || p != hex.data() + k + 2) return fail("bad hex");
         out += static_cast<char>(v);
       }
-      if (!validateRdata(type, out)) return fail("malformed " + toString(type) + " data");
+      if (!dnswire::validateRdata(type, out)) return fail("malformed " + toString(type) + " data");
       return out;
     }
     switch (type) {
-      case RRType::kA: {
+      case dnswire::RRType::kA: {
         if (auto r1 = need(1); !r1) return r1.error();
-        auto v = encodeAFromText(r[0].text);
+        auto v = dnswire::encodeAFromText(r[0].text);
         if (!v) return fail("bad IPv4 address '" + r[0].text + "'");
         return *v;
       }
-      case RRType::kAaaa: {
+      case dnswire::RRType::kAaaa: {
         if (auto r1 = need(1); !r1) return r1.error();
-        auto v = encodeAaaaFromText(r[0].text);
+        auto v = dnswire::encodeAaaaFromText(r[0].text);
         if (!v) return fail("bad IPv6 address '" + r[0].text + "'");
         return *v;
       }
-      case RRType::kNs:
-      case RRType::kCname:
-      case RRType::kPtr: {
+      case dnswire::RRType::kNs:
+      case dnswire::RRType::kCname:
+      case dnswire::RRType::kPtr: {
         if (auto r1 = need(1); !r1) return r1.error();
         auto n = name(r[0].text);
         if (!n) return n.error();
-        return encodeName(*n);
+        return dnswire::encodeName(*n);
       }
-      case RRType::kMx: {
+      case dnswire::RRType::kMx: {
         if (auto r1 = need(2); !r1) return r1.error();
         auto pref = parseU32(r[0].text);
         auto n = name(r[1].text);
         if (!pref || *pref > 0xffff) return fail("bad MX preference");
         if (!n) return n.error();
-        return encodeMx({static_cast<uint16_t>(*pref), *n});
+        return dnswire::encodeMx({static_cast<uint16_t>(*pref), *n});
       }
-      case RRType::kTxt: {
+      case dnswire::RRType::kTxt: {
         std::vector<std::string> strings;
         for (const auto& tok : r) strings.push_back(unescape(tok.text));
-        auto v = encodeTxt(strings);
+        auto v = dnswire::encodeTxt(strings);
         if (!v) return fail("bad TXT data");
         return *v;
       }
-      case RRType::kSoa: {
+      case dnswire::RRType::kSoa: {
         if (auto r1 = need(7); !r1) return r1.error();
         auto mname = name(r[0].text);
         if (!mname) return mname.error();
         auto rname = name(r[1].text);
         if (!rname) return rname.error();
-        SoaRdata soa{*mname, *rname, 0, 0, 0, 0, 0};
+        dnswire::SoaRdata soa{*mname, *rname, 0, 0, 0, 0, 0};
         auto serial = parseU32(r[2].text);
         if (!serial) return fail("bad SOA serial");
         soa.serial = *serial;
@@ -318,7 +318,7 @@ class Parser {
           if (!v) return fail("bad SOA timer '" + r[3 + k].text + "'");
           *fields[k] = *v;
         }
-        return encodeSoa(soa);
+        return dnswire::encodeSoa(soa);
       }
       default:
         return fail("type " + toString(type) + " needs the \\# form (RFC 3597)");
@@ -348,23 +348,23 @@ class Parser {
   Result<Zone> finish() {
     const Record* soa = nullptr;
     for (const auto& rec : records_) {
-      if (rec.type != RRType::kSoa) continue;
+      if (rec.type != dnswire::RRType::kSoa) continue;
       line_ = rec.line;
       if (!(rec.owner == zone_origin_)) return fail("SOA outside the zone apex");
       if (soa != nullptr) return fail("more than one SOA");
       soa = &rec;
     }
     if (soa == nullptr) return badRequest("no SOA record at " + zone_origin_.toText());
-    auto soa_data = decodeSoa(soa->rdata);
+    auto soa_data = dnswire::decodeSoa(soa->rdata);
     if (!soa_data) return badRequest("bad SOA");
     Zone zone(zone_origin_, *soa_data, soa->ttl);
     for (const auto& rec : records_) {
-      if (rec.type == RRType::kSoa) continue;
+      if (rec.type == dnswire::RRType::kSoa) continue;
       line_ = rec.line;
       if (rec.owner.wire().size() > 1 && rec.owner.wire()[0] == 1 && rec.owner.wire()[1] == '*') {
         return fail("wildcards are not served");
       }
-      if (rec.type == RRType::kNs && !(rec.owner == zone_origin_)) {
+      if (rec.type == dnswire::RRType::kNs && !(rec.owner == zone_origin_)) {
         return fail("delegations (NS below the apex) are not served");
       }
       switch (zone.add(rec.owner, rec.type, rec.ttl, rec.rdata)) {
@@ -386,9 +386,9 @@ class Parser {
     return zone;
   }
 
-  Name origin_;
-  const Name zone_origin_;
-  std::optional<Name> owner_;
+  dnswire::Name origin_;
+  const dnswire::Name zone_origin_;
+  std::optional<dnswire::Name> owner_;
   std::optional<uint32_t> default_ttl_;
   std::optional<uint32_t> last_ttl_;
   size_t line_ = 0;
@@ -397,11 +397,11 @@ class Parser {
 
 }  // namespace
 
-Result<Zone> parseMasterFile(std::string_view text, const Name& origin) {
+Result<Zone> parseMasterFile(std::string_view text, const dnswire::Name& origin) {
   return Parser(origin.lowered()).run(text);
 }
 
-Result<Zone> loadMasterFile(const std::string& path, const Name& origin) {
+Result<Zone> loadMasterFile(const std::string& path, const dnswire::Name& origin) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return badRequest("cannot read " + path);
   std::ostringstream buffer;

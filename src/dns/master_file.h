@@ -9,16 +9,16 @@
 #include <string_view>
 
 #include "core/result.h"
-#include "dns/name.h"
 #include "dns/zone.h"
+#include "dnswire/name.h"
 
 namespace cirrus::dns {
 
 /// Parses `text` as the master file of the zone `origin`. Errors (badRequest) name the line:
 /// "line 12: unknown type 'SRV'". The zone must have exactly one SOA, at the origin.
-Result<Zone> parseMasterFile(std::string_view text, const Name& origin);
+Result<Zone> parseMasterFile(std::string_view text, const dnswire::Name& origin);
 
 /// Reads `path` and parses it; badRequest naming the path when it cannot be read.
-Result<Zone> loadMasterFile(const std::string& path, const Name& origin);
+Result<Zone> loadMasterFile(const std::string& path, const dnswire::Name& origin);
 
 }  // namespace cirrus::dns

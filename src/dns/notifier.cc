@@ -9,8 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log.h"
-#include "dns/message_parser.h"
-#include "dns/message_writer.h"
+#include "dnswire/message_parser.h"
+#include "dnswire/message_writer.h"
 
 namespace cirrus::dns {
 
@@ -39,31 +39,32 @@ std::optional<std::chrono::milliseconds> notifyTimeout(const NotifyRetryPolicy& 
 }
 
 std::vector<uint8_t> buildNotify(uint16_t id, const Zone& zone) {
-  Header h;
+  dnswire::Header h;
   h.id = id;
-  h.opcode = Opcode::kNotify;
+  h.opcode = dnswire::Opcode::kNotify;
   h.aa = true;
-  MessageWriter w(kMinUdpPayload);
+  dnswire::MessageWriter w(dnswire::kMinUdpPayload);
   w.begin(h);
-  w.addQuestion({zone.apex(), RRType::kSoa, RRClass::kIn});
+  w.addQuestion({zone.apex(), dnswire::RRType::kSoa, dnswire::RRClass::kIn});
   // RFC 1996 §3.7: the SOA in the answer section is optional; it lets the secondary skip the
   // SOA query when it already has this serial. It always fits 512 octets (names <= 255 each).
-  (void)w.addRecord(Section::kAnswer, zone.soaRecord());
+  (void)w.addRecord(dnswire::Section::kAnswer, zone.soaRecord());
   return w.finish();
 }
 
 NotifyAnswer classifyNotifyAnswer(std::span<const uint8_t> wire, uint16_t id,
                                   TsigVerifier* verifier, uint64_t unix_now) {
-  auto parsed = parseMessage(wire);
+  auto parsed = dnswire::parseMessage(wire);
   if (!parsed) return NotifyAnswer::kIgnore;
-  const Message& m = *parsed;
-  if (!m.header.qr || m.header.id != id || m.header.opcode != Opcode::kNotify) {
+  const dnswire::Message& m = *parsed;
+  if (!m.header.qr || m.header.id != id || m.header.opcode != dnswire::Opcode::kNotify) {
     return NotifyAnswer::kIgnore;
   }
   if (verifier != nullptr && verifier->verify(wire, m, unix_now) != TsigStatus::kVerified) {
     return NotifyAnswer::kRejected;
   }
-  return responseCode(m) == Rcode::kNoError ? NotifyAnswer::kAcked : NotifyAnswer::kRejected;
+  return dnswire::responseCode(m) == dnswire::Rcode::kNoError ? NotifyAnswer::kAcked
+                                                              : NotifyAnswer::kRejected;
 }
 
 Notifier::Notifier(asio::io_context& ioc, const std::vector<Endpoint>& slaves,

@@ -21,10 +21,10 @@
 
 #include "core/endpoint.h"
 #include "dns/dns_metrics.h"
-#include "dns/message.h"
 #include "dns/tsig.h"
 #include "dns/zone.h"
 #include "dns/zone_holder.h"
+#include "dnswire/message.h"
 
 namespace cirrus::dns {
 

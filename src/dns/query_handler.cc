@@ -2,45 +2,46 @@
 
 #include "core/log.h"
 #include "dns/answer.h"
-#include "dns/message_parser.h"
-#include "dns/message_writer.h"
-#include "dns/rdata.h"
+#include "dnswire/message_parser.h"
+#include "dnswire/message_writer.h"
+#include "dnswire/rdata.h"
 
 namespace cirrus::dns {
 namespace {
 
 // A response that carries only the question (and OPT when the query had EDNS): errors,
 // refusals and TSIG failures.
-Message errorReply(const Message& q, Rcode rcode) {
-  Message r;
+dnswire::Message errorReply(const dnswire::Message& q, dnswire::Rcode rcode) {
+  dnswire::Message r;
   r.header.id = q.header.id;
   r.header.qr = true;
   r.header.opcode = q.header.opcode;
   r.header.rd = q.header.rd;
   if (q.questions.size() == 1) r.questions.push_back(q.questions.front());
   if (q.edns) {
-    r.edns = Edns{};
+    r.edns = dnswire::Edns{};
     r.edns->udp_payload_size = kServerUdpPayload;
   }
-  setResponseCode(r, rcode);
+  dnswire::setResponseCode(r, rcode);
   return r;
 }
 
 // Never fails: a message that cannot be written in `limit` becomes its header alone.
-std::vector<uint8_t> encode(const Message& r, size_t limit) {
-  auto wire = writeMessage(r, limit);
+std::vector<uint8_t> encode(const dnswire::Message& r, size_t limit) {
+  auto wire = dnswire::writeMessage(r, limit);
   if (wire) return std::move(*wire);
-  MessageWriter w(kMinUdpPayload);
-  Header h = r.header;
-  h.rcode = static_cast<uint8_t>(Rcode::kServFail);
+  dnswire::MessageWriter w(dnswire::kMinUdpPayload);
+  dnswire::Header h = r.header;
+  h.rcode = static_cast<uint8_t>(dnswire::Rcode::kServFail);
   w.begin(h);
   return w.finish();
 }
 
 }  // namespace
 
-TransferJob::TransferJob(Message query, ZoneSharedPtr zone, IxfrPlan plan, const TsigKey* key,
-                         std::string request_mac, std::string_view type, std::string_view result)
+TransferJob::TransferJob(dnswire::Message query, ZoneSharedPtr zone, IxfrPlan plan,
+                         const TsigKey* key, std::string request_mac, std::string_view type,
+                         std::string_view result)
     : query_(std::move(query)),
       zone_(std::move(zone)),
       plan_(std::move(plan)),
@@ -50,7 +51,7 @@ TransferJob::TransferJob(Message query, ZoneSharedPtr zone, IxfrPlan plan, const
   if (key != nullptr) signer_.emplace(*key, std::move(request_mac));
 }
 
-WireResult<std::vector<uint8_t>> TransferJob::next(uint64_t unix_now) {
+dnswire::WireResult<std::vector<uint8_t>> TransferJob::next(uint64_t unix_now) {
   auto message = stream_.next();
   // RFC 8945 §5.3.1: the first message digests the request MAC, each later one the prior MAC.
   if (message && signer_) signer_->sign(*message, unix_now);
@@ -76,35 +77,36 @@ bool QueryHandler::transferAllowed(const boost::asio::ip::address& remote) const
 Reply QueryHandler::handle(std::span<const uint8_t> wire, const boost::asio::ip::address& remote,
                            bool over_tcp, uint64_t unix_now) {
   Reply reply;
-  auto parsed = parseMessage(wire);
+  auto parsed = dnswire::parseMessage(wire);
   if (!parsed) {
     // Garbage: a header-only FORMERR when the header is readable and not a response.
     reply.message = formErrForUnparsable(wire);
     if (reply.message) {
-      metrics_.countQuery(RRType{0}, Rcode::kFormErr);
+      metrics_.countQuery(dnswire::RRType{0}, dnswire::Rcode::kFormErr);
     } else {
       metrics_.countDropped();
     }
     return reply;
   }
-  Message& q = *parsed;
+  dnswire::Message& q = *parsed;
   if (q.header.qr) {  // never answer a response: that is how reflection loops start
     metrics_.countDropped();
     return reply;
   }
-  const RRType qtype = q.questions.size() == 1 ? q.questions.front().type : RRType{0};
+  const dnswire::RRType qtype =
+      q.questions.size() == 1 ? q.questions.front().type : dnswire::RRType{0};
 
   TsigVerification tsig;
   if (q.tsig) {
     tsig = verifyRequest(wire, q, keys_, unix_now);
     if (tsig.status != TsigStatus::kVerified) {
       if (tsig.status == TsigStatus::kFormErr) {
-        reply.message = encode(errorReply(q, Rcode::kFormErr), kMinUdpPayload);
-        metrics_.countQuery(qtype, Rcode::kFormErr);
+        reply.message = encode(errorReply(q, dnswire::Rcode::kFormErr), dnswire::kMinUdpPayload);
+        metrics_.countQuery(qtype, dnswire::Rcode::kFormErr);
         return reply;
       }
       // RFC 8945 §5.2: NOTAUTH; BADTIME answers are signed, the others carry an unsigned TSIG.
-      auto bytes = encode(errorReply(q, Rcode::kNotAuth), kMinUdpPayload);
+      auto bytes = encode(errorReply(q, dnswire::Rcode::kNotAuth), dnswire::kMinUdpPayload);
       if (tsig.status == TsigStatus::kBadTime && tsig.key != nullptr) {
         TsigSigner signer(*tsig.key, tsig.request_mac);
         signer.setError(TsigError::kBadTime, badTimeOtherData(unix_now));
@@ -114,7 +116,7 @@ Reply QueryHandler::handle(std::span<const uint8_t> wire, const boost::asio::ip:
       }
       log::info("tsig verification failed",
                 {{"client", remote.to_string()}, {"status", static_cast<int>(tsig.status)}});
-      metrics_.countQuery(qtype, Rcode::kNotAuth);
+      metrics_.countQuery(qtype, dnswire::Rcode::kNotAuth);
       reply.message = std::move(bytes);
       return reply;
     }
@@ -129,31 +131,32 @@ Reply QueryHandler::handle(std::span<const uint8_t> wire, const boost::asio::ip:
   ZoneSharedPtr steering = holder_.current();
   ZoneSharedPtr zone = selectZone(q, steering);
   if (!zone) {  // nothing built yet (Redis unreachable since start): no data to be sure of
-    auto bytes = encode(errorReply(q, Rcode::kServFail), kMinUdpPayload);
+    auto bytes = encode(errorReply(q, dnswire::Rcode::kServFail), dnswire::kMinUdpPayload);
     sign(bytes);
-    metrics_.countQuery(qtype, Rcode::kServFail);
+    metrics_.countQuery(qtype, dnswire::Rcode::kServFail);
     reply.message = std::move(bytes);
     return reply;
   }
-  const bool is_transfer = qtype == RRType::kAxfr || qtype == RRType::kIxfr;
+  const bool is_transfer = qtype == dnswire::RRType::kAxfr || qtype == dnswire::RRType::kIxfr;
   const bool edns_ok = !q.edns || q.edns->version == 0;
-  if (over_tcp && is_transfer && q.header.opcode == Opcode::kQuery && edns_ok) {
+  if (over_tcp && is_transfer && q.header.opcode == dnswire::Opcode::kQuery && edns_ok) {
     return transfer(std::move(q), tsig, remote, zone, zone == steering, unix_now);
   }
 
   size_t limit = responseSizeLimit(q, over_tcp);
   if (signed_reply) limit -= tsigRecordSize(*tsig.key);
-  Message r = answerQuery(*zone, q, limit);
-  metrics_.countQuery(qtype, responseCode(r));
+  dnswire::Message r = answerQuery(*zone, q, limit);
+  metrics_.countQuery(qtype, dnswire::responseCode(r));
   auto bytes = encode(r, limit);
   sign(bytes);
   reply.message = std::move(bytes);
   return reply;
 }
 
-ZoneSharedPtr QueryHandler::selectZone(const Message& q, const ZoneSharedPtr& steering) const {
+ZoneSharedPtr QueryHandler::selectZone(const dnswire::Message& q,
+                                       const ZoneSharedPtr& steering) const {
   if (options_.static_zones.empty() || q.questions.size() != 1) return steering;
-  const Name& qname = q.questions.front().name;
+  const dnswire::Name& qname = q.questions.front().name;
   ZoneSharedPtr best;
   size_t best_labels = 0;
   auto consider = [&](const ZoneSharedPtr& z) {
@@ -169,30 +172,31 @@ ZoneSharedPtr QueryHandler::selectZone(const Message& q, const ZoneSharedPtr& st
   return best ? best : steering;
 }
 
-Reply QueryHandler::transfer(Message q, const TsigVerification& tsig,
+Reply QueryHandler::transfer(dnswire::Message q, const TsigVerification& tsig,
                              const boost::asio::ip::address& remote, const ZoneSharedPtr& zone,
                              bool steering, uint64_t unix_now) {
-  const Question question = q.questions.front();
-  const bool axfr = question.type == RRType::kAxfr;
+  const dnswire::Question question = q.questions.front();
+  const bool axfr = question.type == dnswire::RRType::kAxfr;
   const std::string_view type = axfr ? "axfr" : "ixfr";
   const bool signed_reply = tsig.status == TsigStatus::kVerified;
-  auto answer = [&](Rcode rcode, std::string_view result, std::string_view why) {
+  auto answer = [&](dnswire::Rcode rcode, std::string_view result, std::string_view why) {
     log::info("transfer refused",
               {{"type", type}, {"client", remote.to_string()}, {"reason", why}});
     metrics_.countTransfer(type, result);
     metrics_.countQuery(question.type, rcode);
     Reply reply;
-    auto bytes = encode(errorReply(q, rcode), kMinUdpPayload);
+    auto bytes = encode(errorReply(q, rcode), dnswire::kMinUdpPayload);
     if (signed_reply) TsigSigner(*tsig.key, tsig.request_mac).sign(bytes, unix_now);
     reply.message = std::move(bytes);
     return reply;
   };
-  if (question.rclass != RRClass::kIn || !(question.name == zone->apex())) {
-    return answer(Rcode::kRefused, "refused", "not this zone");
+  if (question.rclass != dnswire::RRClass::kIn || !(question.name == zone->apex())) {
+    return answer(dnswire::Rcode::kRefused, "refused", "not this zone");
   }
   if (!transferAllowed(remote))
-    return answer(Rcode::kRefused, "refused", "not in CNAME_DNS_SLAVES");
-  if (options_.tsig && !signed_reply) return answer(Rcode::kRefused, "refused", "unsigned");
+    return answer(dnswire::Rcode::kRefused, "refused", "not in CNAME_DNS_SLAVES");
+  if (options_.tsig && !signed_reply)
+    return answer(dnswire::Rcode::kRefused, "refused", "unsigned");
 
   const TsigKey* key = signed_reply ? tsig.key : nullptr;
   std::string mac = signed_reply ? tsig.request_mac : std::string();
@@ -207,11 +211,11 @@ Reply QueryHandler::transfer(Message q, const TsigVerification& tsig,
     // RFC 1995 §3: the client's version is the SOA in the authority section.
     std::optional<uint32_t> client_serial;
     for (const auto& rr : q.authority) {
-      if (rr.type != RRType::kSoa) continue;
-      if (auto soa = decodeSoa(rr.rdata)) client_serial = soa->serial;
+      if (rr.type != dnswire::RRType::kSoa) continue;
+      if (auto soa = dnswire::decodeSoa(rr.rdata)) client_serial = soa->serial;
       break;
     }
-    if (!client_serial) return answer(Rcode::kFormErr, "refused", "no SOA in authority");
+    if (!client_serial) return answer(dnswire::Rcode::kFormErr, "refused", "no SOA in authority");
     ZoneHolder::Ixfr ixfr;
     if (steering) {
       ixfr = holder_.ixfr(*client_serial);
@@ -223,7 +227,7 @@ Reply QueryHandler::transfer(Message q, const TsigVerification& tsig,
     job = std::make_unique<TransferJob>(std::move(q), std::move(ixfr.zone), std::move(ixfr.plan),
                                         key, std::move(mac), "ixfr", result);
   }
-  metrics_.countQuery(question.type, Rcode::kNoError);
+  metrics_.countQuery(question.type, dnswire::Rcode::kNoError);
   log::info("transfer", {{"type", type},
                          {"client", remote.to_string()},
                          {"serial", job->serial()},

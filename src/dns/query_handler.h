@@ -16,10 +16,10 @@
 
 #include "dns/dns_metrics.h"
 #include "dns/journal.h"
-#include "dns/message.h"
 #include "dns/transfer.h"
 #include "dns/tsig.h"
 #include "dns/zone_holder.h"
+#include "dnswire/message.h"
 
 namespace cirrus::dns {
 
@@ -29,14 +29,14 @@ namespace cirrus::dns {
 /// the stream points into the job itself.
 class TransferJob {
  public:
-  TransferJob(Message query, ZoneSharedPtr zone, IxfrPlan plan, const TsigKey* key,
+  TransferJob(dnswire::Message query, ZoneSharedPtr zone, IxfrPlan plan, const TsigKey* key,
               std::string request_mac, std::string_view type, std::string_view result);
   TransferJob(const TransferJob&) = delete;
   TransferJob& operator=(const TransferJob&) = delete;
 
   bool done() const { return stream_.done(); }
   /// The next message, signed when a key is set; an error when a record cannot fit.
-  WireResult<std::vector<uint8_t>> next(uint64_t unix_now);
+  dnswire::WireResult<std::vector<uint8_t>> next(uint64_t unix_now);
 
   std::string_view type() const { return type_; }      // "axfr" | "ixfr"
   std::string_view result() const { return result_; }  // "ok" | "full" (IXFR as whole zone)
@@ -44,7 +44,7 @@ class TransferJob {
   size_t recordCount() const { return plan_.records.size(); }
 
  private:
-  Message query_;
+  dnswire::Message query_;
   ZoneSharedPtr zone_;
   IxfrPlan plan_;
   std::optional<TsigSigner> signer_;
@@ -84,12 +84,12 @@ class QueryHandler {
   bool transferAllowed(const boost::asio::ip::address& remote) const;
 
  private:
-  Reply transfer(Message query, const TsigVerification& tsig,
+  Reply transfer(dnswire::Message query, const TsigVerification& tsig,
                  const boost::asio::ip::address& remote, const ZoneSharedPtr& zone, bool steering,
                  uint64_t unix_now);
   /// The zone that answers for `qname`: the one with the longest apex above it, else the
   /// steering zone (null before its first build).
-  ZoneSharedPtr selectZone(const Message& query, const ZoneSharedPtr& steering) const;
+  ZoneSharedPtr selectZone(const dnswire::Message& query, const ZoneSharedPtr& steering) const;
 
   const ZoneHolder& holder_;
   DnsMetrics& metrics_;

@@ -8,9 +8,9 @@
 #include <span>
 #include <vector>
 
-#include "dns/message.h"
-#include "dns/wire_error.h"
 #include "dns/zone.h"
+#include "dnswire/message.h"
+#include "dnswire/wire_error.h"
 
 namespace cirrus::dns {
 
@@ -20,7 +20,7 @@ inline constexpr size_t kTransferMessageSize = 16384;
 
 /// RFC 5936 §2.2: the zone's SOA, every other record (names in canonical order), the SOA again.
 /// Views point into `zone`, which must outlive them.
-std::vector<RecordView> axfrRecords(const Zone& zone);
+std::vector<dnswire::RecordView> axfrRecords(const Zone& zone);
 
 /// Turns a record stream into response messages to `query`, lazily, one message per next():
 /// same id, QR, AA, opcode QUERY, NOERROR; the question only in the first message (RFC 5936
@@ -29,18 +29,18 @@ std::vector<RecordView> axfrRecords(const Zone& zone);
 /// stream.
 class TransferStream {
  public:
-  TransferStream(const Message& query, std::span<const RecordView> records,
+  TransferStream(const dnswire::Message& query, std::span<const dnswire::RecordView> records,
                  size_t max_message_bytes = kTransferMessageSize);
 
   bool done() const { return done_; }
 
   /// The next message; kMessageTooLarge when one record alone cannot fit in a message.
   /// Precondition: !done().
-  WireResult<std::vector<uint8_t>> next();
+  dnswire::WireResult<std::vector<uint8_t>> next();
 
  private:
-  const Message& query_;
-  std::span<const RecordView> records_;
+  const dnswire::Message& query_;
+  std::span<const dnswire::RecordView> records_;
   size_t max_;
   size_t position_ = 0;
   bool first_ = true;
@@ -48,12 +48,13 @@ class TransferStream {
 };
 
 /// Every message of a transfer at once (tests and small zones).
-WireResult<std::vector<std::vector<uint8_t>>> transferMessages(
-    const Message& query, std::span<const RecordView> records,
+dnswire::WireResult<std::vector<std::vector<uint8_t>>> transferMessages(
+    const dnswire::Message& query, std::span<const dnswire::RecordView> records,
     size_t max_message_bytes = kTransferMessageSize);
 
 /// axfrRecords() split by transferMessages().
-WireResult<std::vector<std::vector<uint8_t>>> axfrMessages(
-    const Zone& zone, const Message& query, size_t max_message_bytes = kTransferMessageSize);
+dnswire::WireResult<std::vector<std::vector<uint8_t>>> axfrMessages(
+    const Zone& zone, const dnswire::Message& query,
+    size_t max_message_bytes = kTransferMessageSize);
 
 }  // namespace cirrus::dns

@@ -93,8 +93,9 @@ class Hmac {
 };
 
 // RFC 8945 §4.3.3 TSIG variables: the full set for a request or the first response message.
-std::string fullVariables(const Name& key_name, const Name& algorithm, uint64_t time_signed,
-                          uint16_t fudge, uint16_t error, std::string_view other) {
+std::string fullVariables(const dnswire::Name& key_name, const dnswire::Name& algorithm,
+                          uint64_t time_signed, uint16_t fudge, uint16_t error,
+                          std::string_view other) {
   std::string v(key_name.lowered().wire());
   putU16(v, kTsigClass);
   v.append(4, '\0');  // TTL 0
@@ -115,9 +116,10 @@ std::string timerVariables(uint64_t time_signed, uint16_t fudge) {
   return v;
 }
 
-void appendTsigRecord(std::vector<uint8_t>& wire, const Name& key_name, const Name& algorithm,
-                      uint64_t time_signed, uint16_t fudge, std::string_view mac,
-                      uint16_t original_id, uint16_t error, std::string_view other) {
+void appendTsigRecord(std::vector<uint8_t>& wire, const dnswire::Name& key_name,
+                      const dnswire::Name& algorithm, uint64_t time_signed, uint16_t fudge,
+                      std::string_view mac, uint16_t original_id, uint16_t error,
+                      std::string_view other) {
   std::string rdata(algorithm.wire());
   putU48(rdata, time_signed);
   putU16(rdata, fudge);
@@ -129,7 +131,7 @@ void appendTsigRecord(std::vector<uint8_t>& wire, const Name& key_name, const Na
   rdata.append(other);
 
   wire.insert(wire.end(), key_name.wire().begin(), key_name.wire().end());
-  putU16(wire, static_cast<uint16_t>(RRType::kTsig));
+  putU16(wire, static_cast<uint16_t>(dnswire::RRType::kTsig));
   putU16(wire, kTsigClass);
   wire.insert(wire.end(), 4, 0);  // TTL 0
   putU16(wire, static_cast<uint16_t>(rdata.size()));
@@ -156,18 +158,19 @@ bool macSizeValid(size_t size) {
 
 }  // namespace
 
-const Name& TsigKey::algorithm() {
-  static const Name kAlgorithm = *Name::fromText("hmac-sha256.");
+const dnswire::Name& TsigKey::algorithm() {
+  static const dnswire::Name kAlgorithm = *dnswire::Name::fromText("hmac-sha256.");
   return kAlgorithm;
 }
 
 Result<TsigKey> TsigKey::fromConfig(const config::TsigKey& key) {
   std::string alg = key.algorithm;
-  std::transform(alg.begin(), alg.end(), alg.begin(), [](char c) { return lowerAscii(c); });
+  std::transform(alg.begin(), alg.end(), alg.begin(),
+                 [](char c) { return dnswire::lowerAscii(c); });
   if (alg != "hmac-sha256" && alg != "hmac-sha256.") {
     return badRequest("DNS_TSIG_KEY: algorithm '" + key.algorithm + "' is not hmac-sha256");
   }
-  auto name = Name::fromText(key.name);
+  auto name = dnswire::Name::fromText(key.name);
   if (!name) return badRequest("DNS_TSIG_KEY: key name '" + key.name + "' is not a DNS name");
   if (key.secret.empty()) return badRequest("DNS_TSIG_KEY: empty secret");
   return TsigKey{name->lowered(), key.secret};
@@ -188,11 +191,11 @@ TsigError toTsigError(TsigStatus status) {
   }
 }
 
-TsigVerification verifyRequest(std::span<const uint8_t> wire, const Message& msg,
+TsigVerification verifyRequest(std::span<const uint8_t> wire, const dnswire::Message& msg,
                                std::span<const TsigKey> keys, uint64_t now) {
   TsigVerification out;
   if (!msg.tsig || msg.tsig_offset < 12 || msg.tsig_offset > wire.size()) return out;
-  const TsigRecord& t = *msg.tsig;
+  const dnswire::TsigRecord& t = *msg.tsig;
   out.time_signed = t.time_signed;
   auto key = std::find_if(keys.begin(), keys.end(),
                           [&](const TsigKey& k) { return k.name == t.key_name; });
@@ -264,7 +267,7 @@ void TsigSigner::sign(std::vector<uint8_t>& wire, uint64_t now) {
   first_ = false;
 }
 
-void appendUnsignedTsigError(std::vector<uint8_t>& wire, const TsigRecord& request_tsig,
+void appendUnsignedTsigError(std::vector<uint8_t>& wire, const dnswire::TsigRecord& request_tsig,
                              TsigError error, uint64_t now) {
   const uint16_t id = static_cast<uint16_t>((wire[0] << 8) | wire[1]);
   appendTsigRecord(wire, request_tsig.key_name, request_tsig.algorithm, now, request_tsig.fudge, {},
@@ -286,7 +289,8 @@ TsigVerifier::TsigVerifier(const TsigKey& key, std::string request_mac)
 
 TsigVerifier::~TsigVerifier() = default;
 
-TsigStatus TsigVerifier::verify(std::span<const uint8_t> wire, const Message& msg, uint64_t now) {
+TsigStatus TsigVerifier::verify(std::span<const uint8_t> wire, const dnswire::Message& msg,
+                                uint64_t now) {
   State& s = *state_;
   if (!msg.tsig) {
     // §5.3.1: unsigned messages after the first are digested whole into the next MAC.
@@ -294,7 +298,7 @@ TsigStatus TsigVerifier::verify(std::span<const uint8_t> wire, const Message& ms
     s.hmac.update(wire.data(), wire.size());
     return TsigStatus::kVerified;
   }
-  const TsigRecord& t = *msg.tsig;
+  const dnswire::TsigRecord& t = *msg.tsig;
   if (!(t.key_name == key_.name) || !(t.algorithm == TsigKey::algorithm())) {
     return TsigStatus::kBadKey;
   }

@@ -14,8 +14,8 @@
 
 #include "core/config.h"
 #include "core/result.h"
-#include "dns/message.h"
-#include "dns/name.h"
+#include "dnswire/message.h"
+#include "dnswire/name.h"
 
 namespace cirrus::dns {
 
@@ -23,11 +23,11 @@ inline constexpr uint16_t kDefaultFudge = 300;  // seconds of clock skew allowed
 inline constexpr size_t kHmacSha256Size = 32;
 
 struct TsigKey {
-  Name name;           // compared case-insensitively; digested lower-cased (RFC 8945 §4.3.3)
+  dnswire::Name name;  // compared case-insensitively; digested lower-cased (RFC 8945 §4.3.3)
   std::string secret;  // raw bytes
 
   /// "hmac-sha256.": the only algorithm Cirrus signs or accepts.
-  static const Name& algorithm();
+  static const dnswire::Name& algorithm();
 
   /// From DNS_TSIG_KEY as core/config parsed it ("name:hmac-sha256:base64").
   static Result<TsigKey> fromConfig(const config::TsigKey& key);
@@ -64,7 +64,7 @@ struct TsigVerification {
 
 /// Verifies the TSIG of a request. `wire` is exactly what parseMessage() turned into `msg`.
 /// Order of checks per RFC 8945 §5.2: key, MAC (size, then value), time.
-TsigVerification verifyRequest(std::span<const uint8_t> wire, const Message& msg,
+TsigVerification verifyRequest(std::span<const uint8_t> wire, const dnswire::Message& msg,
                                std::span<const TsigKey> keys, uint64_t now);
 
 /// The Other Data of a BADTIME answer: the server's time as 48 bits (RFC 8945 §5.2.3).
@@ -105,7 +105,7 @@ class TsigSigner {
 /// name and algorithm: the BADKEY/BADSIG/BADTRUNC answer of RFC 8945 §5.3.2 (rcode NOTAUTH is
 /// the caller's). BADTIME answers are signed instead: TsigSigner with setError(kBadTime,
 /// 48-bit server time).
-void appendUnsignedTsigError(std::vector<uint8_t>& wire, const TsigRecord& request_tsig,
+void appendUnsignedTsigError(std::vector<uint8_t>& wire, const dnswire::TsigRecord& request_tsig,
                              TsigError error, uint64_t now);
 
 /// Verifies the messages of one signed response stream, in order (the client side: NOTIFY
@@ -119,7 +119,7 @@ class TsigVerifier {
   TsigVerifier& operator=(const TsigVerifier&) = delete;
 
   /// `wire` is exactly what parseMessage() turned into `msg`.
-  TsigStatus verify(std::span<const uint8_t> wire, const Message& msg, uint64_t now);
+  TsigStatus verify(std::span<const uint8_t> wire, const dnswire::Message& msg, uint64_t now);
 
  private:
   struct State;

@@ -18,10 +18,10 @@ size_t entryLength(const char* p) {
 }
 
 // Lower-cases a valid wire name into `buf` (kMaxNameWire bytes) and returns a view of it.
-std::string_view loweredKey(const Name& name, char* buf) {
+std::string_view loweredKey(const dnswire::Name& name, char* buf) {
   std::string_view w = name.wire();
   std::memcpy(buf, w.data(), w.size());
-  lowerAsciiInPlace(buf, w.size());
+  dnswire::lowerAsciiInPlace(buf, w.size());
   return {buf, w.size()};
 }
 
@@ -82,7 +82,8 @@ RRset::Iterator& RRset::Iterator::operator++() {
   return *this;
 }
 
-RRset RRset::fromRdatas(RRType type, uint32_t ttl, std::span<const std::string_view> rdatas) {
+RRset RRset::fromRdatas(dnswire::RRType type, uint32_t ttl,
+                        std::span<const std::string_view> rdatas) {
   RRset out(type, ttl);
   // Builder RRsets are small (a few addresses): sort a stack copy of the views.
   constexpr size_t kStack = 16;
@@ -131,14 +132,14 @@ bool RRset::insert(std::string_view rdata) {
   return true;
 }
 
-RRset* Zone::Node::get(RRType type) {
+RRset* Zone::Node::get(dnswire::RRType type) {
   for (auto& r : rrsets) {
     if (r.type() == type) return &r;
   }
   return nullptr;
 }
 
-const RRset* Zone::Node::get(RRType type) const {
+const RRset* Zone::Node::get(dnswire::RRType type) const {
   for (const auto& r : rrsets) {
     if (r.type() == type) return &r;
   }
@@ -149,7 +150,7 @@ size_t Zone::KeyHash::operator()(std::string_view wire) const {
   return static_cast<size_t>(XXH3_64bits(wire.data(), wire.size()));
 }
 
-Zone::Zone(const Name& apex, const SoaRdata& soa, uint32_t soa_ttl)
+Zone::Zone(const dnswire::Name& apex, const dnswire::SoaRdata& soa, uint32_t soa_ttl)
     : apex_(apex.lowered()), soa_(soa), soa_ttl_(soa_ttl) {
   nodes_.emplace(apex_, Node{});
   refreshSoaRRset();
@@ -164,29 +165,29 @@ uint32_t Zone::negativeTtl() const {
   return std::min(soa_ttl_, soa_.minimum);
 }
 
-RecordView Zone::soaRecord() const {
-  const RRset* soa = nodes_.find(apex_.wire())->second.get(RRType::kSoa);
-  return {apex_.wire(), RRType::kSoa, RRClass::kIn, soa->ttl(), *soa->begin()};
+dnswire::RecordView Zone::soaRecord() const {
+  const RRset* soa = nodes_.find(apex_.wire())->second.get(dnswire::RRType::kSoa);
+  return {apex_.wire(), dnswire::RRType::kSoa, dnswire::RRClass::kIn, soa->ttl(), *soa->begin()};
 }
 
 void Zone::refreshSoaRRset() {
   Node& apex = nodes_.find(apex_.wire())->second;
-  std::string rdata = encodeSoa(soa_);
+  std::string rdata = dnswire::encodeSoa(soa_);
   std::string_view view = rdata;
-  RRset fresh = RRset::fromRdatas(RRType::kSoa, soa_ttl_, {&view, 1});
-  if (RRset* existing = apex.get(RRType::kSoa)) {
+  RRset fresh = RRset::fromRdatas(dnswire::RRType::kSoa, soa_ttl_, {&view, 1});
+  if (RRset* existing = apex.get(dnswire::RRType::kSoa)) {
     *existing = std::move(fresh);
     return;
   }
   apex.rrsets.insert(apex.rrsets.begin(), std::move(fresh));
 }
 
-Zone::Node& Zone::nodeFor(Name key) {
+Zone::Node& Zone::nodeFor(dnswire::Name key) {
   auto [it, is_new] = nodes_.try_emplace(std::move(key));
   if (!is_new) return it->second;
   // Create missing empty non-terminals up to the apex. Inserting may move elements, so the
   // new node is looked up again if anything was added. The key is copied first: it moves too.
-  char buf[kMaxNameWire];
+  char buf[dnswire::kMaxNameWire];
   std::string_view w = it->first.wire();
   std::memcpy(buf, w.data(), w.size());
   w = std::string_view(buf, w.size());
@@ -198,33 +199,34 @@ Zone::Node& Zone::nodeFor(Name key) {
     if (w.size() - pos <= apex_size) break;
     std::string_view suffix = w.substr(pos);
     if (nodes_.find(suffix) != nodes_.end()) break;
-    nodes_.emplace(*Name::fromWire(suffix), Node{});
+    nodes_.emplace(*dnswire::Name::fromWire(suffix), Node{});
     inserted = true;
   }
   return inserted ? nodes_.find(w)->second : it->second;
 }
 
-std::span<const RRset> Zone::rrsetsAt(const Name& owner) const {
+std::span<const RRset> Zone::rrsetsAt(const dnswire::Name& owner) const {
   const Node* node = findNode(owner);
   if (node == nullptr) return {};
   return std::span<const RRset>(node->rrsets);
 }
 
-const Zone::Node* Zone::findNode(const Name& name) const {
-  char buf[kMaxNameWire];
+const Zone::Node* Zone::findNode(const dnswire::Name& name) const {
+  char buf[dnswire::kMaxNameWire];
   auto it = nodes_.find(loweredKey(name, buf));
   return it == nodes_.end() ? nullptr : &it->second;
 }
 
-AddStatus Zone::add(const Name& owner, RRType type, uint32_t ttl, std::string_view rdata) {
-  if (isMetaType(type)) return AddStatus::kMetaType;
-  if (type == RRType::kSoa) return AddStatus::kSoaNotAllowed;
+AddStatus Zone::add(const dnswire::Name& owner, dnswire::RRType type, uint32_t ttl,
+                    std::string_view rdata) {
+  if (dnswire::isMetaType(type)) return AddStatus::kMetaType;
+  if (type == dnswire::RRType::kSoa) return AddStatus::kSoaNotAllowed;
   if (!owner.isSubdomainOf(apex_)) return AddStatus::kOutOfZone;
-  if (rdata.size() > 0xffff || !validateRdata(type, rdata)) return AddStatus::kBadRdata;
+  if (rdata.size() > 0xffff || !dnswire::validateRdata(type, rdata)) return AddStatus::kBadRdata;
   if (const Node* existing = findNode(owner)) {
-    bool has_cname = existing->get(RRType::kCname) != nullptr;
+    bool has_cname = existing->get(dnswire::RRType::kCname) != nullptr;
     bool has_other = existing->rrsets.size() > (has_cname ? 1u : 0u);
-    if (type == RRType::kCname ? has_other : has_cname) return AddStatus::kCnameConflict;
+    if (type == dnswire::RRType::kCname ? has_other : has_cname) return AddStatus::kCnameConflict;
   }
   Node& node = nodeFor(owner.lowered());
   if (RRset* rrset = node.get(type)) {
@@ -238,23 +240,23 @@ AddStatus Zone::add(const Name& owner, RRType type, uint32_t ttl, std::string_vi
   return AddStatus::kAdded;
 }
 
-AddStatus Zone::setRRset(const Name& owner, RRType type, uint32_t ttl,
+AddStatus Zone::setRRset(const dnswire::Name& owner, dnswire::RRType type, uint32_t ttl,
                          std::span<const std::string_view> rdatas) {
-  if (isMetaType(type)) return AddStatus::kMetaType;
-  if (type == RRType::kSoa) return AddStatus::kSoaNotAllowed;
+  if (dnswire::isMetaType(type)) return AddStatus::kMetaType;
+  if (type == dnswire::RRType::kSoa) return AddStatus::kSoaNotAllowed;
   if (!owner.isSubdomainOf(apex_)) return AddStatus::kOutOfZone;
   for (auto rdata : rdatas) {
-    if (rdata.size() > 0xffff || !validateRdata(type, rdata)) return AddStatus::kBadRdata;
+    if (rdata.size() > 0xffff || !dnswire::validateRdata(type, rdata)) return AddStatus::kBadRdata;
   }
   const Node* existing = findNode(owner);
   if (existing && !rdatas.empty()) {
-    bool has_cname = existing->get(RRType::kCname) != nullptr;
+    bool has_cname = existing->get(dnswire::RRType::kCname) != nullptr;
     bool has_same = existing->get(type) != nullptr;
     size_t others = existing->rrsets.size() - (has_same ? 1 : 0);
-    if (type == RRType::kCname ? others > 0 : has_cname) return AddStatus::kCnameConflict;
+    if (type == dnswire::RRType::kCname ? others > 0 : has_cname) return AddStatus::kCnameConflict;
   }
   if (rdatas.empty() && !existing) return AddStatus::kDuplicate;
-  char buf[kMaxNameWire];
+  char buf[dnswire::kMaxNameWire];
   Node& node = existing ? nodes_.find(loweredKey(owner, buf))->second : nodeFor(owner.lowered());
   auto pos = std::find_if(node.rrsets.begin(), node.rrsets.end(),
                           [&](const RRset& r) { return r.type() >= type; });
@@ -273,22 +275,22 @@ AddStatus Zone::setRRset(const Name& owner, RRType type, uint32_t ttl,
   return AddStatus::kAdded;
 }
 
-AddStatus Zone::addEmptyName(const Name& owner) {
+AddStatus Zone::addEmptyName(const dnswire::Name& owner) {
   if (!owner.isSubdomainOf(apex_)) return AddStatus::kOutOfZone;
   if (findNode(owner)) return AddStatus::kDuplicate;
   nodeFor(owner.lowered());
   return AddStatus::kAdded;
 }
 
-AddStatus Zone::replaceName(Name owner, std::span<RRset> rrsets) {
+AddStatus Zone::replaceName(dnswire::Name owner, std::span<RRset> rrsets) {
   if (!owner.isSubdomainOf(apex_) || owner == apex_) return AddStatus::kOutOfZone;
   bool has_cname = false;
   for (const RRset& r : rrsets) {
-    if (isMetaType(r.type())) return AddStatus::kMetaType;
-    if (r.type() == RRType::kSoa) return AddStatus::kSoaNotAllowed;
-    has_cname = has_cname || r.type() == RRType::kCname;
+    if (dnswire::isMetaType(r.type())) return AddStatus::kMetaType;
+    if (r.type() == dnswire::RRType::kSoa) return AddStatus::kSoaNotAllowed;
+    has_cname = has_cname || r.type() == dnswire::RRType::kCname;
     for (std::string_view rdata : r) {
-      if (!validateRdata(r.type(), rdata)) return AddStatus::kBadRdata;
+      if (!dnswire::validateRdata(r.type(), rdata)) return AddStatus::kBadRdata;
     }
   }
   if (has_cname && rrsets.size() > 1) return AddStatus::kCnameConflict;
@@ -304,12 +306,12 @@ AddStatus Zone::replaceName(Name owner, std::span<RRset> rrsets) {
   return AddStatus::kAdded;
 }
 
-const RRset* Zone::find(const Name& owner, RRType type) const {
+const RRset* Zone::find(const dnswire::Name& owner, dnswire::RRType type) const {
   const Node* node = findNode(owner);
   return node ? node->get(type) : nullptr;
 }
 
-Lookup Zone::lookup(const Name& qname, RRType qtype) const {
+Lookup Zone::lookup(const dnswire::Name& qname, dnswire::RRType qtype) const {
   Lookup out;
   if (!qname.isSubdomainOf(apex_)) {
     out.kind = LookupKind::kOutOfZone;
@@ -324,7 +326,7 @@ Lookup Zone::lookup(const Name& qname, RRType qtype) const {
   if (const RRset* r = node->get(qtype)) {
     out.kind = LookupKind::kAnswer;
     out.rrset = r;
-  } else if (const RRset* c = node->get(RRType::kCname)) {
+  } else if (const RRset* c = node->get(dnswire::RRType::kCname)) {
     out.kind = LookupKind::kCname;
     out.rrset = c;
   } else {
@@ -335,16 +337,16 @@ Lookup Zone::lookup(const Name& qname, RRType qtype) const {
 
 size_t Zone::recordCount() const {
   size_t n = 0;
-  forEachRRset([&](const Name&, const RRset& r) { n += r.size(); });
+  forEachRRset([&](const dnswire::Name&, const RRset& r) { n += r.size(); });
   return n;
 }
 
 uint64_t Zone::contentHash() const {
   // A sum of per-RRset hashes does not depend on iteration order. The SOA enters without its
   // serial; an empty name enters by its owner alone (it decides NODATA versus NXDOMAIN).
-  SoaRdata unserialed = soa_;
+  dnswire::SoaRdata unserialed = soa_;
   unserialed.serial = 0;
-  const std::string soa_rdata = encodeSoa(unserialed);
+  const std::string soa_rdata = dnswire::encodeSoa(unserialed);
   uint64_t sum = 0;
   for (const auto& [owner, node] : nodes_) {
     std::string_view w = owner.wire();
@@ -352,7 +354,7 @@ uint64_t Zone::contentHash() const {
     if (node.rrsets.empty()) sum += owner_hash ^ 0x9e3779b97f4a7c15ull;
     for (const auto& r : node.rrsets) {
       uint64_t seed = owner_hash ^ ((static_cast<uint64_t>(r.type()) << 32) | r.ttl());
-      if (r.type() == RRType::kSoa) {
+      if (r.type() == dnswire::RRType::kSoa) {
         sum += XXH3_64bits_withSeed(soa_rdata.data(), soa_rdata.size(), seed);
       } else {
         sum += XXH3_64bits_withSeed(r.packed().data(), r.packed().size(), seed);
@@ -364,16 +366,16 @@ uint64_t Zone::contentHash() const {
 
 bool Zone::sameContent(const Zone& other) const {
   if (!(apex_ == other.apex_) || nodes_.size() != other.nodes_.size()) return false;
-  SoaRdata a = soa_, b = other.soa_;
+  dnswire::SoaRdata a = soa_, b = other.soa_;
   a.serial = b.serial = 0;
-  if (soa_ttl_ != other.soa_ttl_ || encodeSoa(a) != encodeSoa(b)) return false;
+  if (soa_ttl_ != other.soa_ttl_ || dnswire::encodeSoa(a) != dnswire::encodeSoa(b)) return false;
   for (const auto& [owner, node] : nodes_) {
     auto it = other.nodes_.find(owner.wire());
     if (it == other.nodes_.end()) return false;
     const auto& theirs = it->second.rrsets;
     if (node.rrsets.size() != theirs.size()) return false;
     for (size_t i = 0; i < theirs.size(); ++i) {
-      if (node.rrsets[i].type() == RRType::kSoa) continue;  // compared above
+      if (node.rrsets[i].type() == dnswire::RRType::kSoa) continue;  // compared above
       if (!(node.rrsets[i] == theirs[i])) return false;
     }
   }
@@ -386,7 +388,7 @@ std::vector<RRsetRef> Zone::sortedRRsets() const {
   struct Keyed {
     size_t begin;
     size_t size;
-    const Name* owner;
+    const dnswire::Name* owner;
     const Node* node;
   };
   std::string arena;

@@ -14,10 +14,10 @@
 #include <boost/container/small_vector.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 
-#include "dns/message.h"
-#include "dns/name.h"
-#include "dns/rdata.h"
-#include "dns/rr_type.h"
+#include "dnswire/message.h"
+#include "dnswire/name.h"
+#include "dnswire/rdata.h"
+#include "dnswire/rr_type.h"
 
 namespace cirrus::dns {
 
@@ -45,12 +45,13 @@ class RRset {
     const char* p_ = nullptr;
   };
 
-  RRset(RRType type, uint32_t ttl) : type_(type), ttl_(ttl) {}
+  RRset(dnswire::RRType type, uint32_t ttl) : type_(type), ttl_(ttl) {}
 
   /// Sorts and deduplicates `rdatas`. Precondition: each is at most 65535 octets.
-  static RRset fromRdatas(RRType type, uint32_t ttl, std::span<const std::string_view> rdatas);
+  static RRset fromRdatas(dnswire::RRType type, uint32_t ttl,
+                          std::span<const std::string_view> rdatas);
 
-  RRType type() const { return type_; }
+  dnswire::RRType type() const { return type_; }
   uint32_t ttl() const { return ttl_; }
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
@@ -68,7 +69,7 @@ class RRset {
   }
 
  private:
-  RRType type_;
+  dnswire::RRType type_;
   uint16_t count_ = 0;
   uint32_t ttl_;
   std::string packed_;
@@ -101,17 +102,17 @@ enum class AddStatus {
 
 /// A name and one RRset, for iteration in canonical order.
 struct RRsetRef {
-  const Name* owner;
+  const dnswire::Name* owner;
   const RRset* rrset;
 };
 
 class Zone {
  public:
   /// A zone with its apex and SOA (class IN). The apex is stored lower-cased.
-  Zone(const Name& apex, const SoaRdata& soa, uint32_t soa_ttl);
+  Zone(const dnswire::Name& apex, const dnswire::SoaRdata& soa, uint32_t soa_ttl);
 
-  const Name& apex() const { return apex_; }
-  const SoaRdata& soa() const { return soa_; }
+  const dnswire::Name& apex() const { return apex_; }
+  const dnswire::SoaRdata& soa() const { return soa_; }
   uint32_t serial() const { return soa_.serial; }
   uint32_t soaTtl() const { return soa_ttl_; }
   /// Rewrites the SOA serial (a rebuild that changed content, spec §7).
@@ -119,27 +120,28 @@ class Zone {
   /// RFC 2308 §3/§5: TTL of the SOA in negative answers = min(SOA TTL, SOA MINIMUM).
   uint32_t negativeTtl() const;
   /// The apex SOA record as a view into this zone.
-  RecordView soaRecord() const;
+  dnswire::RecordView soaRecord() const;
 
   /// Adds one record. An RRset takes the TTL of its first record; later records of the set
   /// with another TTL keep the first (RFC 2181 §5.2 forbids mixed TTLs).
-  AddStatus add(const Name& owner, RRType type, uint32_t ttl, std::string_view rdata);
+  AddStatus add(const dnswire::Name& owner, dnswire::RRType type, uint32_t ttl,
+                std::string_view rdata);
 
   /// Replaces the RRset of `owner` and `type` with `rdatas` (sorted, deduplicated); an empty
   /// list removes it. The fast path of the zone builder.
-  AddStatus setRRset(const Name& owner, RRType type, uint32_t ttl,
+  AddStatus setRRset(const dnswire::Name& owner, dnswire::RRType type, uint32_t ttl,
                      std::span<const std::string_view> rdatas);
 
   /// Makes `owner` exist without data, so queries for it are NODATA rather than NXDOMAIN.
-  AddStatus addEmptyName(const Name& owner);
+  AddStatus addEmptyName(const dnswire::Name& owner);
 
   /// Replaces everything at `owner` with `rrsets` (moved from; distinct types, made with
   /// RRset::fromRdatas); an empty span leaves the name existing without data. One lookup per
   /// name: the fast path of the zone builder.
-  AddStatus replaceName(Name owner, std::span<RRset> rrsets);
+  AddStatus replaceName(dnswire::Name owner, std::span<RRset> rrsets);
 
-  const RRset* find(const Name& owner, RRType type) const;
-  Lookup lookup(const Name& qname, RRType qtype) const;
+  const RRset* find(const dnswire::Name& owner, dnswire::RRType type) const;
+  Lookup lookup(const dnswire::Name& qname, dnswire::RRType qtype) const;
 
   /// Names including empty non-terminals and the apex.
   size_t nameCount() const { return nodes_.size(); }
@@ -173,41 +175,43 @@ class Zone {
   }
 
   /// Every RRset of `owner` (sorted by type); empty when the name has none or does not exist.
-  std::span<const RRset> rrsetsAt(const Name& owner) const;
+  std::span<const RRset> rrsetsAt(const dnswire::Name& owner) const;
 
   void reserve(size_t names) { nodes_.reserve(names); }
 
  private:
   struct Node {
     boost::container::small_vector<RRset, 2> rrsets;  // sorted by type
-    RRset* get(RRType type);
-    const RRset* get(RRType type) const;
+    RRset* get(dnswire::RRType type);
+    const RRset* get(dnswire::RRType type) const;
   };
   struct KeyHash {
     using is_transparent = void;
     using is_avalanching = void;  // XXH3: the flat map need not mix the bits again
     size_t operator()(std::string_view wire) const;
-    size_t operator()(const Name& n) const { return (*this)(n.wire()); }
+    size_t operator()(const dnswire::Name& n) const { return (*this)(n.wire()); }
   };
   struct KeyEq {
     using is_transparent = void;
     bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-    bool operator()(const Name& a, std::string_view b) const { return a.wire() == b; }
-    bool operator()(std::string_view a, const Name& b) const { return a == b.wire(); }
-    bool operator()(const Name& a, const Name& b) const { return a.wire() == b.wire(); }
+    bool operator()(const dnswire::Name& a, std::string_view b) const { return a.wire() == b; }
+    bool operator()(std::string_view a, const dnswire::Name& b) const { return a == b.wire(); }
+    bool operator()(const dnswire::Name& a, const dnswire::Name& b) const {
+      return a.wire() == b.wire();
+    }
   };
   // Open addressing: one probe sequence per lookup instead of a chain of heap nodes. Elements
   // move when the table grows, so nothing keeps a Node& across an insertion.
-  using NodeMap = boost::unordered_flat_map<Name, Node, KeyHash, KeyEq>;
+  using NodeMap = boost::unordered_flat_map<dnswire::Name, Node, KeyHash, KeyEq>;
 
   /// Finds or creates the node of lower-cased `key`, creating empty ancestors up to the apex.
   /// The reference is valid until the next insertion.
-  Node& nodeFor(Name key);
-  const Node* findNode(const Name& name) const;
+  Node& nodeFor(dnswire::Name key);
+  const Node* findNode(const dnswire::Name& name) const;
   void refreshSoaRRset();
 
-  Name apex_;
-  SoaRdata soa_;
+  dnswire::Name apex_;
+  dnswire::SoaRdata soa_;
   uint32_t soa_ttl_;
   NodeMap nodes_;
 };

@@ -25,8 +25,8 @@ constexpr size_t kDomainsPerThread = 2000;  // below this a thread costs more th
 
 // One domain's share of the zone, made in parallel and inserted serially.
 struct PreparedName {
-  std::optional<Name> owner;  // empty when the domain was rejected
-  RRset rrsets[2] = {RRset(RRType::kA, 0), RRset(RRType::kAaaa, 0)};
+  std::optional<dnswire::Name> owner;  // empty when the domain was rejected
+  RRset rrsets[2] = {RRset(dnswire::RRType::kA, 0), RRset(dnswire::RRType::kAaaa, 0)};
 };
 
 struct ParsedNode {
@@ -34,8 +34,8 @@ struct ParsedNode {
   std::string ipv6;
 };
 
-Result<Name> parseName(std::string_view text, std::string_view what) {
-  auto n = Name::fromText(text);
+Result<dnswire::Name> parseName(std::string_view text, std::string_view what) {
+  auto n = dnswire::Name::fromText(text);
   if (!n) {
     return badRequest(std::string(what) + ": '" + std::string(text) +
                       "': " + std::string(toString(n.error())));
@@ -68,25 +68,25 @@ Result<Zone> buildSteeringZone(const ZoneBuildInput& input, ZoneBuildReport* rep
   auto ns1 = apex->prepend("ns1");
   if (!ns1) return badRequest("CNAME_BASE_DOMAIN: too long for ns1.<base>");
 
-  SoaRdata soa{*mname,          *rname,           input.serial,     input.soa_refresh,
-               input.soa_retry, input.soa_expire, input.soa_minimum};
+  dnswire::SoaRdata soa{*mname,          *rname,           input.serial,     input.soa_refresh,
+                        input.soa_retry, input.soa_expire, input.soa_minimum};
   Zone zone(*apex, soa, input.apex_ttl);
   zone.reserve(input.domains.size() + input.domains.size() / 4 + 8);
 
-  const std::string ns_rdata = encodeName(*ns1);
+  const std::string ns_rdata = dnswire::encodeName(*ns1);
   std::string_view ns_view = ns_rdata;
-  zone.setRRset(*apex, RRType::kNs, input.apex_ttl, {&ns_view, 1});
+  zone.setRRset(*apex, dnswire::RRType::kNs, input.apex_ttl, {&ns_view, 1});
   if (!input.ns1_a.empty()) {
-    auto a = encodeAFromText(input.ns1_a);
+    auto a = dnswire::encodeAFromText(input.ns1_a);
     if (!a) return badRequest("DNS_NS1_A: '" + input.ns1_a + "' is not an IPv4 address");
     std::string_view v = *a;
-    zone.setRRset(*ns1, RRType::kA, input.apex_ttl, {&v, 1});
+    zone.setRRset(*ns1, dnswire::RRType::kA, input.apex_ttl, {&v, 1});
   }
   if (!input.ns1_aaaa.empty()) {
-    auto a = encodeAaaaFromText(input.ns1_aaaa);
+    auto a = dnswire::encodeAaaaFromText(input.ns1_aaaa);
     if (!a) return badRequest("DNS_NS1_AAAA: '" + input.ns1_aaaa + "' is not an IPv6 address");
     std::string_view v = *a;
-    zone.setRRset(*ns1, RRType::kAaaa, input.apex_ttl, {&v, 1});
+    zone.setRRset(*ns1, dnswire::RRType::kAaaa, input.apex_ttl, {&v, 1});
   }
 
   // Per node, once: parsed addresses and site membership.
@@ -96,14 +96,14 @@ Result<Zone> buildSteeringZone(const ZoneBuildInput& input, ZoneBuildReport* rep
     const SteeringNode& node = input.nodes[i];
     if (!node.enabled || !node.active) continue;
     if (!node.ipv4.empty()) {
-      if (auto a = encodeAFromText(node.ipv4)) {
+      if (auto a = dnswire::encodeAFromText(node.ipv4)) {
         parsed[i].ipv4 = std::move(*a);
       } else {
         rep.ignored_addresses.push_back(node.id + ": " + node.ipv4);
       }
     }
     if (!node.ipv6.empty()) {
-      if (auto a = encodeAaaaFromText(node.ipv6)) {
+      if (auto a = dnswire::encodeAaaaFromText(node.ipv6)) {
         parsed[i].ipv6 = std::move(*a);
       } else {
         rep.ignored_addresses.push_back(node.id + ": " + node.ipv6);
@@ -133,7 +133,7 @@ Result<Zone> buildSteeringZone(const ZoneBuildInput& input, ZoneBuildReport* rep
     for (size_t d = begin; d < end; ++d) {
       const std::string& domain = input.domains[d];
       accessFqdnInto(fqdn, domain, base);
-      auto owner = Name::fromText(fqdn);
+      auto owner = dnswire::Name::fromText(fqdn);
       if (stripDot(domain).empty() || !owner || *owner == *ns1 || *owner == *apex ||
           !owner->isSubdomainOf(*apex)) {
         continue;  // prepared[d].owner stays empty: rejected
@@ -149,8 +149,8 @@ Result<Zone> buildSteeringZone(const ZoneBuildInput& input, ZoneBuildReport* rep
       }
       PreparedName& p = prepared[d];
       p.owner = std::move(*owner).lowered();
-      p.rrsets[0] = RRset::fromRdatas(RRType::kA, input.ttl, a_rdatas);
-      p.rrsets[1] = RRset::fromRdatas(RRType::kAaaa, input.ttl, aaaa_rdatas);
+      p.rrsets[0] = RRset::fromRdatas(dnswire::RRType::kA, input.ttl, a_rdatas);
+      p.rrsets[1] = RRset::fromRdatas(dnswire::RRType::kAaaa, input.ttl, aaaa_rdatas);
     }
   };
   unsigned threads = input.threads ? input.threads : std::thread::hardware_concurrency();

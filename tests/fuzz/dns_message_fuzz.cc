@@ -1,6 +1,7 @@
-// libFuzzer target for the DNS message codec (src/dns): parse arbitrary bytes, and for what
-// parses check that writing and re-parsing gives the same message, that an authoritative answer
-// fits its size limit, and that TSIG verification copes. Build and run: tests/fuzz/README.md.
+// libFuzzer target for the DNS message codec (src/dnswire) and answering (src/dns): parse
+// arbitrary bytes, and for what parses check that writing and re-parsing gives the same message,
+// that an authoritative answer fits its size limit, and that TSIG verification copes. Build and
+// run: tests/fuzz/README.md.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -8,14 +9,15 @@
 #include <vector>
 
 #include "dns/answer.h"
-#include "dns/message_parser.h"
-#include "dns/message_writer.h"
 #include "dns/tsig.h"
 #include "dns/zone.h"
+#include "dnswire/message_parser.h"
+#include "dnswire/message_writer.h"
 
 namespace {
 
 using namespace cirrus::dns;
+using namespace cirrus::dnswire;
 
 [[noreturn]] void fail() {
   __builtin_trap();

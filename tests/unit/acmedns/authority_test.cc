@@ -10,11 +10,13 @@
 #include <gtest/gtest.h>
 
 #include "acmedns/dns_test_wire.h"
-#include "acmedns/wire_codec.h"
+#include "acmedns/query.h"
 
 namespace cirrus::acmedns {
 namespace {
 
+using dnswire::Rcode;
+using dnswire::RRType;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
@@ -24,7 +26,7 @@ const std::string kTxt1 = "LHDhK3oGRvkiefQnx7OOczTY5Tic_xZ6HcMOc_gmtoM";
 const std::string kTxt2 = "ZZDhK3oGRvkiefQnx7OOczTY5Tic_xZ6HcMOc_gmtoM";
 
 std::string nsWire() {
-  return *nameToWire(std::string("ns.") + kZone);
+  return std::string(dnswire::Name::fromText(std::string("ns.") + kZone).value().wire());
 }
 
 class AuthorityTest : public ::testing::Test {
@@ -53,36 +55,36 @@ class AuthorityTest : public ::testing::Test {
 };
 
 TEST_F(AuthorityTest, ApexAnswersSoaAndNsAuthoritatively) {
-  auto soa = respond({.name = kZone, .type = kTypeSoa});
+  auto soa = respond({.name = kZone, .type = RRType::kSoa});
   EXPECT_TRUE(soa.qr);
   EXPECT_TRUE(soa.aa);
   EXPECT_TRUE(soa.rd);
   EXPECT_EQ(soa.id, 0x1234);
-  EXPECT_EQ(soa.rcode, kRcodeNoError);
+  EXPECT_EQ(soa.rcode, Rcode::kNoError);
   ASSERT_EQ(soa.answers.size(), 1u);
   EXPECT_EQ(soa.answers[0].owner, kZone);
-  EXPECT_EQ(soa.answers[0].type, kTypeSoa);
+  EXPECT_EQ(soa.answers[0].type, RRType::kSoa);
   // mname ns.<zone>, rname hostmaster.<zone>, serial 1.
   EXPECT_EQ(soa.answers[0].rdata.substr(0, nsWire().size()), nsWire());
-  auto ns = respond({.name = kZone, .type = kTypeNs});
+  auto ns = respond({.name = kZone, .type = RRType::kNs});
   ASSERT_EQ(ns.answers.size(), 1u);
-  EXPECT_EQ(ns.answers[0].type, kTypeNs);
+  EXPECT_EQ(ns.answers[0].type, RRType::kNs);
   EXPECT_EQ(ns.answers[0].rdata, nsWire());
 }
 
 TEST_F(AuthorityTest, ApexWithoutTheTypeIsNodataWithSoa) {
-  auto r = respond({.name = kZone, .type = 1});
-  EXPECT_EQ(r.rcode, kRcodeNoError);
+  auto r = respond({.name = kZone, .type = RRType::kA});
+  EXPECT_EQ(r.rcode, Rcode::kNoError);
   EXPECT_TRUE(r.aa);
   EXPECT_THAT(r.answers, IsEmpty());
   ASSERT_EQ(r.authority.size(), 1u);
-  EXPECT_EQ(r.authority[0].type, kTypeSoa);
+  EXPECT_EQ(r.authority[0].type, RRType::kSoa);
   EXPECT_EQ(r.authority[0].ttl, 1u);  // RFC 2308 §3: min(SOA TTL, MINIMUM)
 }
 
 TEST_F(AuthorityTest, TxtOfASubdomainListsTheStoredValuesWithTtlOne) {
   auto r = respond({.name = std::string(kSub) + "." + kZone}, registered({kTxt2, kTxt1}));
-  EXPECT_EQ(r.rcode, kRcodeNoError);
+  EXPECT_EQ(r.rcode, Rcode::kNoError);
   EXPECT_TRUE(r.aa);
   EXPECT_THAT(r.txtValues(), ElementsAre(kTxt2, kTxt1));
   for (const auto& rec : r.answers) {
@@ -107,31 +109,32 @@ TEST_F(AuthorityTest, NamesMatchCaseInsensitivelyAndKeepTheQueryCase) {
 
 TEST_F(AuthorityTest, RegisteredSubdomainWithoutValuesOrOtherTypeIsNodata) {
   auto no_values = respond({.name = std::string(kSub) + "." + kZone}, registered());
-  EXPECT_EQ(no_values.rcode, kRcodeNoError);
+  EXPECT_EQ(no_values.rcode, Rcode::kNoError);
   EXPECT_THAT(no_values.answers, IsEmpty());
   ASSERT_EQ(no_values.authority.size(), 1u);
-  EXPECT_EQ(no_values.authority[0].type, kTypeSoa);
-  auto a = respond({.name = std::string(kSub) + "." + kZone, .type = 1}, registered({kTxt1}));
-  EXPECT_EQ(a.rcode, kRcodeNoError);
+  EXPECT_EQ(no_values.authority[0].type, RRType::kSoa);
+  auto a =
+      respond({.name = std::string(kSub) + "." + kZone, .type = RRType::kA}, registered({kTxt1}));
+  EXPECT_EQ(a.rcode, Rcode::kNoError);
   EXPECT_THAT(a.answers, IsEmpty());
   ASSERT_EQ(a.authority.size(), 1u);
 }
 
 TEST_F(AuthorityTest, UnknownSubdomainAndDeeperNamesAreNxdomainWithSoa) {
   auto unknown = respond({.name = std::string(kSub) + "." + kZone}, store::AcmeDnsRecords{});
-  EXPECT_EQ(unknown.rcode, kRcodeNxDomain);
+  EXPECT_EQ(unknown.rcode, Rcode::kNxDomain);
   EXPECT_TRUE(unknown.aa);
   ASSERT_EQ(unknown.authority.size(), 1u);
-  EXPECT_EQ(unknown.authority[0].type, kTypeSoa);
+  EXPECT_EQ(unknown.authority[0].type, RRType::kSoa);
   auto deeper = respond({.name = std::string("x.") + kSub + "." + kZone});
-  EXPECT_EQ(deeper.rcode, kRcodeNxDomain);
+  EXPECT_EQ(deeper.rcode, Rcode::kNxDomain);
   ASSERT_EQ(deeper.authority.size(), 1u);
 }
 
 TEST_F(AuthorityTest, NamesOutsideTheZoneAreRefusedWithoutAa) {
   for (std::string name : {"example.com", "cdn.test", "xacme.cdn.test", "."}) {
     auto r = respond({.name = name});
-    EXPECT_EQ(r.rcode, kRcodeRefused) << name;
+    EXPECT_EQ(r.rcode, Rcode::kRefused) << name;
     EXPECT_FALSE(r.aa) << name;
     EXPECT_THAT(r.answers, IsEmpty());
   }
@@ -139,25 +142,45 @@ TEST_F(AuthorityTest, NamesOutsideTheZoneAreRefusedWithoutAa) {
 
 TEST_F(AuthorityTest, StoreFailureIsServfail) {
   auto r = respond({.name = std::string(kSub) + "." + kZone}, std::nullopt);
-  EXPECT_EQ(r.rcode, kRcodeServFail);
+  EXPECT_EQ(r.rcode, Rcode::kServFail);
   EXPECT_THAT(r.answers, IsEmpty());
 }
 
 TEST_F(AuthorityTest, OtherClassesOpcodesAndTransfersAreNotServed) {
-  EXPECT_EQ(respond({.name = kZone, .type = kTypeSoa, .rclass = 3}).rcode, kRcodeRefused);
-  EXPECT_EQ(respond({.name = kZone, .type = kTypeSoa, .opcode = 2}).rcode, kRcodeNotImp);
-  EXPECT_EQ(respond({.name = kZone, .type = kTypeAxfr}).rcode, kRcodeRefused);
+  EXPECT_EQ(respond({.name = kZone, .type = RRType::kSoa, .rclass = 3}).rcode, Rcode::kRefused);
+  EXPECT_EQ(respond({.name = kZone, .type = RRType::kSoa, .opcode = 2}).rcode, Rcode::kNotImp);
+  EXPECT_EQ(respond({.name = kZone, .type = RRType::kAxfr}).rcode, Rcode::kRefused);
 }
 
 TEST_F(AuthorityTest, EdnsQueriesGetOptAndUnknownVersionsBadvers) {
-  auto r = respond({.name = kZone, .type = kTypeSoa, .edns = true});
+  auto r = respond({.name = kZone, .type = RRType::kSoa, .edns = true});
   EXPECT_TRUE(r.has_opt);
-  EXPECT_EQ(r.rcode, kRcodeNoError);
-  auto bad = respond({.name = kZone, .type = kTypeSoa, .edns = true, .edns_version = 1});
+  EXPECT_EQ(r.rcode, Rcode::kNoError);
+  auto bad = respond({.name = kZone, .type = RRType::kSoa, .edns = true, .edns_version = 1});
   EXPECT_TRUE(bad.has_opt);
-  EXPECT_EQ(bad.rcode, 0);               // BADVERS = 16: low bits 0 in the header ...
-  EXPECT_EQ(bad.opt_extended_rcode, 1);  // ... and 1 in the OPT record (RFC 6891 §6.1.3)
+  EXPECT_EQ(bad.rcode, Rcode::kNoError);  // BADVERS = 16: low bits 0 in the header ...
+  EXPECT_EQ(bad.opt_extended_rcode, 1);   // ... and 1 in the OPT record (RFC 6891 §6.1.3)
   EXPECT_THAT(bad.answers, IsEmpty());
+}
+
+TEST_F(AuthorityTest, AnswersTooLargeForUdpAreLeftOutWholeWithTc) {
+  Query query;
+  auto wire = test::buildQuery({.name = std::string(kSub) + "." + kZone});
+  ASSERT_EQ(parseQuery(wire, query), ParseStatus::kOk);
+  Placement placement = classify(zone_, query);
+  // 20 values of 43 octets: far more than the 512 octets a UDP query without EDNS allows.
+  Response response = answer(zone_, query, placement, registered(std::vector(20, kTxt1)));
+  ASSERT_EQ(response.answers.size(), 20u);
+  auto udp = test::decodeResponse(encodeResponse(query, response, responseSizeLimit(query, false)));
+  ASSERT_TRUE(udp);
+  EXPECT_TRUE(udp->tc);
+  EXPECT_EQ(udp->qdcount, 1);
+  EXPECT_THAT(udp->answers, IsEmpty());
+  EXPECT_THAT(udp->authority, IsEmpty());
+  auto tcp = test::decodeResponse(encodeResponse(query, response, responseSizeLimit(query, true)));
+  ASSERT_TRUE(tcp);
+  EXPECT_FALSE(tcp->tc);
+  EXPECT_EQ(tcp->txtValues().size(), 20u);
 }
 
 TEST_F(AuthorityTest, ParserDropsResponsesAndShortMessagesAndRejectsBadQuestions) {
@@ -174,6 +197,12 @@ TEST_F(AuthorityTest, ParserDropsResponsesAndShortMessagesAndRejectsBadQuestions
   auto trailing = test::buildQuery({.name = kZone});
   trailing.push_back(0);
   EXPECT_EQ(parseQuery(trailing, query), ParseStatus::kFormErr);
+  // A compressed question name can only point into the header: offset 5 onwards (QDCOUNT's
+  // low octet 1, then zeros) reads as the valid name "\000.", yet the question is malformed.
+  auto pointer = test::buildQuery({.name = "."});
+  pointer.erase(pointer.begin() + 12);  // the root name
+  pointer.insert(pointer.begin() + 12, {0xc0, 0x05});
+  EXPECT_EQ(parseQuery(pointer, query), ParseStatus::kFormErr);
 }
 
 TEST_F(AuthorityTest, ZoneNamesMustBeValid) {

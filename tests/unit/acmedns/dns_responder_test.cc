@@ -19,6 +19,8 @@
 namespace cirrus::acmedns {
 namespace {
 
+using dnswire::Rcode;
+using dnswire::RRType;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -51,7 +53,7 @@ class DnsResponderTest : public ::testing::Test {
     return runSync(io_, std::move(task), std::chrono::seconds(30));
   }
 
-  test::DecodedResponse ask(const std::string& name, uint16_t type = kTypeTxt, bool tcp = false) {
+  test::DecodedResponse ask(const std::string& name, RRType type = RRType::kTxt, bool tcp = false) {
     auto reply = run(handleOnce(responder_, test::buildQuery({.name = name, .type = type}), tcp));
     EXPECT_TRUE(reply.sent);
     auto decoded = reply.sent ? test::decodeResponse(reply.bytes) : std::nullopt;
@@ -81,14 +83,14 @@ class DnsResponderTest : public ::testing::Test {
 
 TEST_F(DnsResponderTest, UnregisteredSubdomainIsNxdomain) {
   auto r = ask(fqdn_);
-  EXPECT_EQ(r.rcode, kRcodeNxDomain);
+  EXPECT_EQ(r.rcode, Rcode::kNxDomain);
   EXPECT_TRUE(r.aa);
 }
 
 TEST_F(DnsResponderTest, RegisteredSubdomainWithoutValuesIsNodata) {
   registerSubdomain();
   auto r = ask(fqdn_);
-  EXPECT_EQ(r.rcode, kRcodeNoError);
+  EXPECT_EQ(r.rcode, Rcode::kNoError);
   EXPECT_THAT(r.answers, IsEmpty());
   EXPECT_EQ(r.authority.size(), 1u);
 }
@@ -100,7 +102,7 @@ TEST_F(DnsResponderTest, AnswersFollowTheTwoNewestValues) {
   ASSERT_TRUE(run(store_.pushTxt(kSub, txtValue('b'))));
   EXPECT_THAT(ask(fqdn_).txtValues(), ElementsAre(txtValue('b'), txtValue('a')));
   ASSERT_TRUE(run(store_.pushTxt(kSub, txtValue('c'))));
-  EXPECT_THAT(ask(fqdn_, kTypeTxt, /*tcp=*/true).txtValues(),
+  EXPECT_THAT(ask(fqdn_, RRType::kTxt, /*tcp=*/true).txtValues(),
               ElementsAre(txtValue('c'), txtValue('b')));
 }
 
@@ -108,9 +110,9 @@ TEST_F(DnsResponderTest, RedisOutageIsServfailAndApexStillAnswers) {
   registerSubdomain();
   server_.kill();
   auto r = ask(fqdn_);
-  EXPECT_EQ(r.rcode, kRcodeServFail);
-  auto soa = ask(kZone, kTypeSoa);
-  EXPECT_EQ(soa.rcode, kRcodeNoError);
+  EXPECT_EQ(r.rcode, Rcode::kServFail);
+  auto soa = ask(kZone, RRType::kSoa);
+  EXPECT_EQ(soa.rcode, Rcode::kNoError);
   EXPECT_EQ(soa.answers.size(), 1u);
   EXPECT_THAT(registry_.render(),
               HasSubstr("cirrus_acmedns_dns_queries_total{rcode=\"SERVFAIL\"} 1"));
@@ -123,7 +125,7 @@ TEST_F(DnsResponderTest, GarbageIsFormerrOrSilence) {
   ASSERT_TRUE(formerr.sent);
   auto decoded = test::decodeResponse(formerr.bytes);
   ASSERT_TRUE(decoded);
-  EXPECT_EQ(decoded->rcode, kRcodeFormErr);
+  EXPECT_EQ(decoded->rcode, Rcode::kFormErr);
   EXPECT_EQ(decoded->id, 0x1234);
   EXPECT_EQ(decoded->qdcount, 0);
   EXPECT_FALSE(run(handleOnce(responder_, std::vector<uint8_t>(5, 0), false)).sent);

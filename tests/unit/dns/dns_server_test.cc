@@ -11,10 +11,10 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include "core/metrics_registry.h"
-#include "dns/message_parser.h"
-#include "dns/message_writer.h"
 #include "dns/zone_builder.h"
 #include "dns/zone_holder.h"
+#include "dnswire/message_parser.h"
+#include "dnswire/message_writer.h"
 
 namespace cirrus::dns {
 namespace {
@@ -23,10 +23,11 @@ namespace asio = boost::asio;
 using asio::ip::udp;
 
 std::vector<uint8_t> queryWire(uint16_t id, std::string_view qname) {
-  Message q;
+  dnswire::Message q;
   q.header.id = id;
-  q.questions.push_back({*Name::fromText(qname), RRType::kA, RRClass::kIn});
-  return *writeMessage(q);
+  q.questions.push_back(
+      {*dnswire::Name::fromText(qname), dnswire::RRType::kA, dnswire::RRClass::kIn});
+  return *dnswire::writeMessage(q);
 }
 
 // A Server on 127.0.0.1 (UDP) serving a small steering zone, run on its own thread.
@@ -89,13 +90,14 @@ TEST_F(DnsServerTest, AnswersEveryDatagramOfBurstsLargerThanOneBatch) {
       }
       udp::endpoint from;
       size_t n = client.receive_from(asio::buffer(buf), from);
-      auto m = parseMessage(std::span<const uint8_t>(buf.data(), n));
+      auto m = dnswire::parseMessage(std::span<const uint8_t>(buf.data(), n));
       ASSERT_TRUE(m);
       EXPECT_TRUE(m->header.qr);
       EXPECT_TRUE(m->header.aa);
       ASSERT_EQ(m->answers.size(), 1u) << m->header.id;
-      EXPECT_EQ(m->answers[0].name,
-                *Name::fromText("d" + std::to_string(m->header.id % 50) + ".example.cdn.test"));
+      EXPECT_EQ(
+          m->answers[0].name,
+          *dnswire::Name::fromText("d" + std::to_string(m->header.id % 50) + ".example.cdn.test"));
       EXPECT_GE(m->header.id, first_id);
       ids.insert(m->header.id);
     }
@@ -122,7 +124,7 @@ TEST_F(DnsServerTest, KeepsServingAfterGarbageAndResponses) {
   ASSERT_GT(client.available(), 0u);
   udp::endpoint from;
   size_t n = client.receive_from(asio::buffer(buf), from);
-  auto m = parseMessage(std::span<const uint8_t>(buf.data(), n));
+  auto m = dnswire::parseMessage(std::span<const uint8_t>(buf.data(), n));
   ASSERT_TRUE(m);
   EXPECT_EQ(m->header.id, 10);  // the only answer: the garbage and the response got none
   std::this_thread::sleep_for(std::chrono::milliseconds(50));

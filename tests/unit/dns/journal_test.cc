@@ -8,55 +8,57 @@
 
 #include <gtest/gtest.h>
 
-#include "dns/wire_test_support.h"
+#include "dnswire/wire_test_support.h"
 
 namespace cirrus::dns {
 namespace {
 
-using testing::name;
+using dnswire::testing::name;
 
-SoaRdata soaWith(uint32_t serial) {
+dnswire::SoaRdata soaWith(uint32_t serial) {
   return {name("ns1.cdn.test"), name("hostmaster.cdn.test"), serial, 3600, 600, 1209600, 60};
 }
 
 // Version `v` of a test zone: names n0..n29; name n<v> gets address 10.0.0.(200+v).
 Zone version(uint32_t serial, int v) {
   Zone z(name("cdn.test"), soaWith(serial), 3600);
-  z.add(name("cdn.test"), RRType::kNs, 3600, encodeName(name("ns1.cdn.test")));
+  z.add(name("cdn.test"), dnswire::RRType::kNs, 3600, dnswire::encodeName(name("ns1.cdn.test")));
   for (int i = 0; i < 30; ++i) {
     auto owner = name("n" + std::to_string(i) + ".cdn.test");
     uint8_t last = static_cast<uint8_t>(i == v ? 200 + v : i);
-    z.add(owner, RRType::kA, 60, encodeA({10, 0, 0, last}));
+    z.add(owner, dnswire::RRType::kA, 60, dnswire::encodeA({10, 0, 0, last}));
   }
   if (v >= 2)
-    z.add(name("extra.cdn.test"), RRType::kTxt, 60,
-          encodeTxt(std::vector<std::string>{"v2"}).value());
+    z.add(name("extra.cdn.test"), dnswire::RRType::kTxt, 60,
+          dnswire::encodeTxt(std::vector<std::string>{"v2"}).value());
   return z;
 }
 
-using RecordKey = std::tuple<std::string, RRType, uint32_t, std::string>;
+using RecordKey = std::tuple<std::string, dnswire::RRType, uint32_t, std::string>;
 
 std::set<RecordKey> contents(const Zone& z) {
   std::set<RecordKey> out;
-  z.forEachRRset([&](const Name& owner, const RRset& r) {
-    if (r.type() == RRType::kSoa) return;
+  z.forEachRRset([&](const dnswire::Name& owner, const RRset& r) {
+    if (r.type() == dnswire::RRType::kSoa) return;
     for (auto rdata : r) out.insert({owner.toText(), r.type(), r.ttl(), std::string(rdata)});
   });
   return out;
 }
 
 // Applies an IXFR answer (RFC 1995 §4 difference sequences) the way a secondary does.
-std::set<RecordKey> applyIxfr(std::set<RecordKey> zone, const std::vector<RecordView>& records) {
+std::set<RecordKey> applyIxfr(std::set<RecordKey> zone,
+                              const std::vector<dnswire::RecordView>& records) {
   // records: SOA(current), then sequences of [old SOA, deletions..., new SOA, additions...],
   // then SOA(current).
   bool deleting = false;
   for (size_t i = 1; i + 1 < records.size(); ++i) {
     const auto& r = records[i];
-    if (r.type == RRType::kSoa) {
+    if (r.type == dnswire::RRType::kSoa) {
       deleting = !deleting;
       continue;
     }
-    RecordKey key{Name::fromWire(r.owner_wire)->toText(), r.type, r.ttl, std::string(r.rdata)};
+    RecordKey key{dnswire::Name::fromWire(r.owner_wire)->toText(), r.type, r.ttl,
+                  std::string(r.rdata)};
     if (deleting) {
       EXPECT_EQ(zone.erase(key), 1u) << std::get<0>(key);
     } else {
@@ -75,7 +77,7 @@ TEST(JournalTest, DiffFindsAddedRemovedAndChangedRecords) {
   ASSERT_EQ(d.removed.size(), 2u);
   ASSERT_EQ(d.added.size(), 3u);
   EXPECT_EQ(d.removed[0].name, name("n1.cdn.test"));
-  EXPECT_EQ(d.removed[0].rdata, encodeA({10, 0, 0, 201}));
+  EXPECT_EQ(d.removed[0].rdata, dnswire::encodeA({10, 0, 0, 201}));
   EXPECT_EQ(d.added[0].name, name("extra.cdn.test"));  // canonical order: extra < n1 < n2
   EXPECT_EQ(d.added[1].name, name("n1.cdn.test"));
   EXPECT_EQ(d.recordCount(), 7u);
@@ -95,15 +97,17 @@ TEST(JournalTest, ALargeDiffAppliedToTheOldZoneGivesTheNewOne) {
   Zone b(name("cdn.test"), soaWith(2), 3600);
   for (int i = 0; i < 12000; ++i) {
     auto owner = name("d" + std::to_string(i) + ".cdn.test");
-    auto addr = encodeA({10, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i & 0xff), 1});
-    a.add(owner, RRType::kA, 60, addr);
-    a.add(owner, RRType::kAaaa, 60, std::string(15, '\0') + "\x01");
+    auto addr =
+        dnswire::encodeA({10, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i & 0xff), 1});
+    a.add(owner, dnswire::RRType::kA, 60, addr);
+    a.add(owner, dnswire::RRType::kAaaa, 60, std::string(15, '\0') + "\x01");
     if (i % 1000 == 999) continue;
-    b.add(owner, RRType::kA, 60, i % 100 == 0 ? encodeA({10, 9, 9, 9}) : addr);
-    b.add(owner, RRType::kAaaa, 60, std::string(15, '\0') + "\x01");
+    b.add(owner, dnswire::RRType::kA, 60, i % 100 == 0 ? dnswire::encodeA({10, 9, 9, 9}) : addr);
+    b.add(owner, dnswire::RRType::kAaaa, 60, std::string(15, '\0') + "\x01");
   }
   for (int i = 0; i < 7; ++i) {
-    b.add(name("new" + std::to_string(i) + ".cdn.test"), RRType::kA, 60, encodeA({1, 2, 3, 4}));
+    b.add(name("new" + std::to_string(i) + ".cdn.test"), dnswire::RRType::kA, 60,
+          dnswire::encodeA({1, 2, 3, 4}));
   }
   ZoneDiff d = diffZones(a, b);
   EXPECT_EQ(d.removed.size(), 120u + 12u * 2u);  // old A of changed names, A+AAAA of gone ones
@@ -119,8 +123,8 @@ TEST(JournalTest, ALargeDiffAppliedToTheOldZoneGivesTheNewOne) {
 TEST(JournalTest, TtlChangesAreARemovalAndAnAddition) {
   Zone a(name("cdn.test"), soaWith(1), 3600);
   Zone b(name("cdn.test"), soaWith(2), 3600);
-  a.add(name("x.cdn.test"), RRType::kA, 60, encodeA({1, 1, 1, 1}));
-  b.add(name("x.cdn.test"), RRType::kA, 120, encodeA({1, 1, 1, 1}));
+  a.add(name("x.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({1, 1, 1, 1}));
+  b.add(name("x.cdn.test"), dnswire::RRType::kA, 120, dnswire::encodeA({1, 1, 1, 1}));
   ZoneDiff d = diffZones(a, b);
   ASSERT_EQ(d.removed.size(), 1u);
   ASSERT_EQ(d.added.size(), 1u);
@@ -134,7 +138,7 @@ TEST(JournalTest, CurrentOrNewerClientsGetTheSoaOnly) {
   auto plan = j.ixfrResponse(1, v1);
   EXPECT_EQ(plan.kind, IxfrKind::kUpToDate);
   ASSERT_EQ(plan.records.size(), 1u);
-  EXPECT_EQ(plan.records[0].type, RRType::kSoa);
+  EXPECT_EQ(plan.records[0].type, dnswire::RRType::kSoa);
   EXPECT_EQ(j.ixfrResponse(5, v1).kind, IxfrKind::kUpToDate);
 }
 
@@ -150,7 +154,7 @@ TEST(JournalTest, IncrementalAnswersChainDiffsAndRebuildTheZone) {
   // SOA3, SOA1, -..., SOA2, +..., SOA2, -..., SOA3, +..., SOA3
   std::vector<uint32_t> soa_serials;
   for (const auto& r : plan.records) {
-    if (r.type == RRType::kSoa) soa_serials.push_back(decodeSoa(r.rdata)->serial);
+    if (r.type == dnswire::RRType::kSoa) soa_serials.push_back(dnswire::decodeSoa(r.rdata)->serial);
   }
   EXPECT_EQ(soa_serials, (std::vector<uint32_t>{3, 1, 2, 2, 3, 3}));
   EXPECT_EQ(applyIxfr(contents(v1), plan.records), contents(v3));
@@ -167,8 +171,8 @@ TEST(JournalTest, UnknownSerialsFallBackToTheFullZone) {
   auto plan = j.ixfrResponse(0, v2);
   EXPECT_EQ(plan.kind, IxfrKind::kFullZone);
   EXPECT_EQ(plan.records.size(), v2.recordCount() + 1);
-  EXPECT_EQ(plan.records.front().type, RRType::kSoa);
-  EXPECT_EQ(plan.records.back().type, RRType::kSoa);
+  EXPECT_EQ(plan.records.front().type, dnswire::RRType::kSoa);
+  EXPECT_EQ(plan.records.back().type, dnswire::RRType::kSoa);
 }
 
 TEST(JournalTest, AJournalBehindTheServedZoneFallsBack) {
@@ -213,9 +217,9 @@ TEST(JournalTest, DiffsOutweighingTheZoneFallBack) {
       c(name("cdn.test"), soaWith(3), 3600);
   for (int i = 0; i < 5; ++i) {
     auto owner = name("n" + std::to_string(i) + ".cdn.test");
-    a.add(owner, RRType::kA, 60, encodeA({1, 0, 0, static_cast<uint8_t>(i)}));
-    b.add(owner, RRType::kA, 60, encodeA({2, 0, 0, static_cast<uint8_t>(i)}));
-    c.add(owner, RRType::kA, 60, encodeA({3, 0, 0, static_cast<uint8_t>(i)}));
+    a.add(owner, dnswire::RRType::kA, 60, dnswire::encodeA({1, 0, 0, static_cast<uint8_t>(i)}));
+    b.add(owner, dnswire::RRType::kA, 60, dnswire::encodeA({2, 0, 0, static_cast<uint8_t>(i)}));
+    c.add(owner, dnswire::RRType::kA, 60, dnswire::encodeA({3, 0, 0, static_cast<uint8_t>(i)}));
   }
   Journal j;
   j.append(diffZones(a, b));

@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "dns/rdata.h"
+#include "dnswire/rdata.h"
 
 namespace cirrus::dns {
 namespace {
 
-Name n(std::string_view text) {
-  return *Name::fromText(text);
+dnswire::Name n(std::string_view text) {
+  return *dnswire::Name::fromText(text);
 }
 
 const char* kZone = R"($ORIGIN example.test.
@@ -31,22 +31,22 @@ TEST(MasterFileTest, ParsesOwnersTtlsClassesAndRdata) {
   ASSERT_TRUE(zone) << zone.error().message();
   EXPECT_EQ(zone->serial(), 7u);
   EXPECT_EQ(zone->soaTtl(), 3600u);
-  const RRset* www = zone->find(n("www.example.test"), RRType::kA);
+  const RRset* www = zone->find(n("www.example.test"), dnswire::RRType::kA);
   ASSERT_NE(www, nullptr);
   EXPECT_EQ(www->ttl(), 120u);
-  const RRset* v6 = zone->find(n("www.example.test"), RRType::kAaaa);
+  const RRset* v6 = zone->find(n("www.example.test"), dnswire::RRType::kAaaa);
   ASSERT_NE(v6, nullptr);
   EXPECT_EQ(v6->ttl(), 3600u);  // $TTL, not the previous record's explicit 120
-  const RRset* mx = zone->find(n("in2.example.test"), RRType::kMx);
+  const RRset* mx = zone->find(n("in2.example.test"), dnswire::RRType::kMx);
   ASSERT_NE(mx, nullptr);
   EXPECT_EQ(mx->ttl(), 30u);
-  EXPECT_EQ(decodeMx(*mx->begin())->exchange, n("mail.example.test"));
-  auto txt = decodeTxt(*zone->find(n("txt.example.test"), RRType::kTxt)->begin());
+  EXPECT_EQ(dnswire::decodeMx(*mx->begin())->exchange, n("mail.example.test"));
+  auto txt = dnswire::decodeTxt(*zone->find(n("txt.example.test"), dnswire::RRType::kTxt)->begin());
   ASSERT_TRUE(txt);
   EXPECT_EQ(*txt, (std::vector<std::string>{"a \"quoted\" word", "plain"}));
-  EXPECT_EQ(*zone->find(n("raw.example.test"), static_cast<RRType>(65280))->begin(),
+  EXPECT_EQ(*zone->find(n("raw.example.test"), static_cast<dnswire::RRType>(65280))->begin(),
             std::string("\xab\xcd\xef"));
-  EXPECT_NE(zone->find(n("deep.sub.example.test"), RRType::kA), nullptr);
+  EXPECT_NE(zone->find(n("deep.sub.example.test"), dnswire::RRType::kA), nullptr);
 }
 
 TEST(MasterFileTest, ErrorsNameTheLine) {

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "dns/message_parser.h"
-#include "dns/message_writer.h"
-#include "dns/rdata.h"
 #include "dns/zone_builder.h"
+#include "dnswire/message_parser.h"
+#include "dnswire/message_writer.h"
+#include "dnswire/rdata.h"
 
 namespace cirrus::dns {
 namespace {
@@ -22,18 +22,18 @@ Zone testZone(uint32_t serial) {
 }
 
 TsigKey testKey() {
-  return TsigKey{*Name::fromText("xfr.key"), std::string(32, 'k')};
+  return TsigKey{*dnswire::Name::fromText("xfr.key"), std::string(32, 'k')};
 }
 
 // The secondary's answer to a notify: same id, QR, opcode NOTIFY, the question echoed.
-std::vector<uint8_t> answerTo(const std::vector<uint8_t>& notify, Rcode rcode) {
-  Message q = *parseMessage(notify);
-  Message r;
+std::vector<uint8_t> answerTo(const std::vector<uint8_t>& notify, dnswire::Rcode rcode) {
+  dnswire::Message q = *dnswire::parseMessage(notify);
+  dnswire::Message r;
   r.header = q.header;
   r.header.qr = true;
   r.header.rcode = static_cast<uint8_t>(rcode);
   r.questions = q.questions;
-  return *writeMessage(r);
+  return *dnswire::writeMessage(r);
 }
 
 TEST(NotifyRetryTest, TimeoutDoublesUpToTheCapThenGivesUp) {
@@ -50,28 +50,28 @@ TEST(NotifyRetryTest, TimeoutDoublesUpToTheCapThenGivesUp) {
 TEST(NotifyMessageTest, CarriesOpcodeNotifyTheApexQuestionAndTheNewSoa) {
   Zone zone = testZone(2024);
   auto wire = buildNotify(0x1234, zone);
-  auto m = parseMessage(wire);
+  auto m = dnswire::parseMessage(wire);
   ASSERT_TRUE(m);
   EXPECT_EQ(m->header.id, 0x1234);
-  EXPECT_EQ(m->header.opcode, Opcode::kNotify);
+  EXPECT_EQ(m->header.opcode, dnswire::Opcode::kNotify);
   EXPECT_TRUE(m->header.aa);
   EXPECT_FALSE(m->header.qr);
   ASSERT_EQ(m->questions.size(), 1u);
   EXPECT_EQ(m->questions[0].name, zone.apex());
-  EXPECT_EQ(m->questions[0].type, RRType::kSoa);
+  EXPECT_EQ(m->questions[0].type, dnswire::RRType::kSoa);
   ASSERT_EQ(m->answers.size(), 1u);
-  EXPECT_EQ(decodeSoa(m->answers[0].rdata)->serial, 2024u);
+  EXPECT_EQ(dnswire::decodeSoa(m->answers[0].rdata)->serial, 2024u);
 }
 
 TEST(NotifyAnswerTest, NoErrorWithTheSameIdIsAnAcknowledgement) {
   auto notify = buildNotify(7, testZone(1));
-  EXPECT_EQ(classifyNotifyAnswer(answerTo(notify, Rcode::kNoError), 7, nullptr, 0),
+  EXPECT_EQ(classifyNotifyAnswer(answerTo(notify, dnswire::Rcode::kNoError), 7, nullptr, 0),
             NotifyAnswer::kAcked);
 }
 
 TEST(NotifyAnswerTest, AnotherIdOrOurOwnQueryIsIgnored) {
   auto notify = buildNotify(7, testZone(1));
-  EXPECT_EQ(classifyNotifyAnswer(answerTo(notify, Rcode::kNoError), 8, nullptr, 0),
+  EXPECT_EQ(classifyNotifyAnswer(answerTo(notify, dnswire::Rcode::kNoError), 8, nullptr, 0),
             NotifyAnswer::kIgnore);
   EXPECT_EQ(classifyNotifyAnswer(notify, 7, nullptr, 0), NotifyAnswer::kIgnore);
   std::vector<uint8_t> garbage{1, 2, 3};
@@ -80,7 +80,7 @@ TEST(NotifyAnswerTest, AnotherIdOrOurOwnQueryIsIgnored) {
 
 TEST(NotifyAnswerTest, AnErrorRcodeIsARejection) {
   auto notify = buildNotify(7, testZone(1));
-  EXPECT_EQ(classifyNotifyAnswer(answerTo(notify, Rcode::kRefused), 7, nullptr, 0),
+  EXPECT_EQ(classifyNotifyAnswer(answerTo(notify, dnswire::Rcode::kRefused), 7, nullptr, 0),
             NotifyAnswer::kRejected);
 }
 
@@ -91,11 +91,11 @@ TEST(NotifyAnswerTest, ASignedNotifyNeedsASignedAnswer) {
   TsigSigner request_signer(key);
   request_signer.sign(notify, now);
 
-  auto unsigned_answer = answerTo(notify, Rcode::kNoError);
+  auto unsigned_answer = answerTo(notify, dnswire::Rcode::kNoError);
   TsigVerifier v1(key, request_signer.lastMac());
   EXPECT_EQ(classifyNotifyAnswer(unsigned_answer, 9, &v1, now), NotifyAnswer::kRejected);
 
-  auto signed_answer = answerTo(notify, Rcode::kNoError);
+  auto signed_answer = answerTo(notify, dnswire::Rcode::kNoError);
   TsigSigner response_signer(key, request_signer.lastMac());
   response_signer.sign(signed_answer, now);
   TsigVerifier v2(key, request_signer.lastMac());

@@ -5,32 +5,33 @@
 
 #include <gtest/gtest.h>
 
-#include "dns/message_parser.h"
-#include "dns/wire_test_support.h"
+#include "dnswire/message_parser.h"
+#include "dnswire/wire_test_support.h"
 
 namespace cirrus::dns {
 namespace {
 
-using testing::name;
+using dnswire::testing::name;
 
 Zone bigZone(int names) {
-  SoaRdata soa{name("ns1.cdn.test"), name("hostmaster.cdn.test"), 11, 3600, 600, 1209600, 60};
+  dnswire::SoaRdata soa{
+      name("ns1.cdn.test"), name("hostmaster.cdn.test"), 11, 3600, 600, 1209600, 60};
   Zone z(name("cdn.test"), soa, 3600);
-  z.add(name("cdn.test"), RRType::kNs, 3600, encodeName(name("ns1.cdn.test")));
+  z.add(name("cdn.test"), dnswire::RRType::kNs, 3600, dnswire::encodeName(name("ns1.cdn.test")));
   for (int i = 0; i < names; ++i) {
     auto owner = name("host" + std::to_string(i) + ".example.cdn.test");
-    z.add(owner, RRType::kA, 60,
-          encodeA({10, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i), 1}));
-    z.add(owner, RRType::kAaaa, 60, std::string(15, '\x20') + static_cast<char>(i));
+    z.add(owner, dnswire::RRType::kA, 60,
+          dnswire::encodeA({10, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i), 1}));
+    z.add(owner, dnswire::RRType::kAaaa, 60, std::string(15, '\x20') + static_cast<char>(i));
   }
   return z;
 }
 
-Message axfrQuery(bool edns = false) {
-  Message q;
+dnswire::Message axfrQuery(bool edns = false) {
+  dnswire::Message q;
   q.header.id = 0x5151;
-  q.questions.push_back({name("cdn.test"), RRType::kAxfr, RRClass::kIn});
-  if (edns) q.edns = Edns{};
+  q.questions.push_back({name("cdn.test"), dnswire::RRType::kAxfr, dnswire::RRClass::kIn});
+  if (edns) q.edns = dnswire::Edns{};
   return q;
 }
 
@@ -38,28 +39,28 @@ TEST(TransferTest, AxfrRecordsStartAndEndWithTheSoa) {
   Zone z = bigZone(10);
   auto records = axfrRecords(z);
   ASSERT_EQ(records.size(), z.recordCount() + 1);
-  EXPECT_EQ(records.front().type, RRType::kSoa);
-  EXPECT_EQ(records.back().type, RRType::kSoa);
-  EXPECT_EQ(records[1].type, RRType::kNs);  // apex first in canonical order
-  for (size_t i = 1; i + 1 < records.size(); ++i) EXPECT_NE(records[i].type, RRType::kSoa);
+  EXPECT_EQ(records.front().type, dnswire::RRType::kSoa);
+  EXPECT_EQ(records.back().type, dnswire::RRType::kSoa);
+  EXPECT_EQ(records[1].type, dnswire::RRType::kNs);  // apex first in canonical order
+  for (size_t i = 1; i + 1 < records.size(); ++i) EXPECT_NE(records[i].type, dnswire::RRType::kSoa);
 }
 
 TEST(TransferTest, MessagesStayWithinTheLimitAndCarryTheQuestionOnce) {
   Zone z = bigZone(3000);
-  Message q = axfrQuery();
+  dnswire::Message q = axfrQuery();
   auto messages = axfrMessages(z, q, 4096);
   ASSERT_TRUE(messages);
   ASSERT_GT(messages->size(), 10u);
-  std::vector<ResourceRecord> all;
+  std::vector<dnswire::ResourceRecord> all;
   for (size_t i = 0; i < messages->size(); ++i) {
     const auto& wire = (*messages)[i];
     EXPECT_LE(wire.size(), 4096u);
-    auto m = parseMessage(wire);
+    auto m = dnswire::parseMessage(wire);
     ASSERT_TRUE(m) << i;
     EXPECT_EQ(m->header.id, 0x5151);
     EXPECT_TRUE(m->header.qr);
     EXPECT_TRUE(m->header.aa);
-    EXPECT_EQ(responseCode(*m), Rcode::kNoError);
+    EXPECT_EQ(dnswire::responseCode(*m), dnswire::Rcode::kNoError);
     EXPECT_EQ(m->questions.size(), i == 0 ? 1u : 0u);
     EXPECT_FALSE(m->answers.empty());
     all.insert(all.end(), m->answers.begin(), m->answers.end());
@@ -76,7 +77,7 @@ TEST(TransferTest, MessagesStayWithinTheLimitAndCarryTheQuestionOnce) {
 
 TEST(TransferTest, StreamingGivesTheSameMessages) {
   Zone z = bigZone(500);
-  Message q = axfrQuery();
+  dnswire::Message q = axfrQuery();
   auto records = axfrRecords(z);
   auto all = transferMessages(q, records, 2048);
   ASSERT_TRUE(all);
@@ -98,7 +99,7 @@ TEST(TransferTest, EdnsQueriesGetOptInEveryMessage) {
   ASSERT_GT(messages->size(), 1u);
   for (const auto& wire : *messages) {
     EXPECT_LE(wire.size(), 2048u);
-    auto m = parseMessage(wire);
+    auto m = dnswire::parseMessage(wire);
     ASSERT_TRUE(m);
     EXPECT_TRUE(m->edns);
   }
@@ -107,13 +108,13 @@ TEST(TransferTest, EdnsQueriesGetOptInEveryMessage) {
 TEST(TransferTest, ARecordLargerThanAMessageIsAnError) {
   Zone z = bigZone(1);
   std::vector<std::string> strings(10, std::string(200, 't'));
-  z.add(name("txt.cdn.test"), RRType::kTxt, 60, encodeTxt(strings).value());
-  EXPECT_EQ(axfrMessages(z, axfrQuery(), 1024).error(), WireError::kMessageTooLarge);
+  z.add(name("txt.cdn.test"), dnswire::RRType::kTxt, 60, dnswire::encodeTxt(strings).value());
+  EXPECT_EQ(axfrMessages(z, axfrQuery(), 1024).error(), dnswire::WireError::kMessageTooLarge);
   EXPECT_TRUE(axfrMessages(z, axfrQuery(), 4096));
 }
 
 TEST(TransferTest, AnEmptyStreamHasNoMessages) {
-  Message q = axfrQuery();
+  dnswire::Message q = axfrQuery();
   auto messages = transferMessages(q, {}, 1024);
   ASSERT_TRUE(messages);
   EXPECT_TRUE(messages->empty());

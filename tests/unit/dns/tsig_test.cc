@@ -9,17 +9,17 @@
 #include <gtest/gtest.h>
 
 #include "core/base64.h"
-#include "dns/message_parser.h"
-#include "dns/message_writer.h"
 #include "dns/transfer.h"
-#include "dns/wire_test_support.h"
+#include "dnswire/message_parser.h"
+#include "dnswire/message_writer.h"
+#include "dnswire/wire_test_support.h"
 
 namespace cirrus::dns {
 namespace {
 
-using testing::fromHex;
-using testing::name;
-using testing::toHex;
+using dnswire::testing::fromHex;
+using dnswire::testing::name;
+using dnswire::testing::toHex;
 
 struct Vector {
   uint64_t time = 0;
@@ -36,7 +36,7 @@ struct Vectors {
 const Vectors& vectors() {
   static const Vectors v = [] {
     Vectors out;
-    std::ifstream in(testing::dataPath("tsig_vectors.txt"));
+    std::ifstream in(dnswire::testing::dataPath("tsig_vectors.txt"));
     std::string line;
     while (std::getline(in, line)) {
       if (line.empty() || line[0] == '#') continue;
@@ -73,7 +73,7 @@ const TsigKey& key() {
 }
 
 TsigVerification verifyQuery(const std::vector<uint8_t>& wire, uint64_t now) {
-  auto m = parseMessage(wire);
+  auto m = dnswire::parseMessage(wire);
   EXPECT_TRUE(m) << toString(m.error());
   std::vector<TsigKey> keys = {key()};
   return verifyRequest(wire, *m, keys, now);
@@ -121,7 +121,7 @@ TEST(TsigTest, VerifiesDnspythonsMultiMessageResponse) {
   TsigVerifier verifier(key(), request.request_mac);
   for (const char* label : {"response1", "response2", "response3"}) {
     const auto& wire = vec(label).signed_wire;
-    auto m = parseMessage(wire);
+    auto m = dnswire::parseMessage(wire);
     ASSERT_TRUE(m);
     EXPECT_EQ(verifier.verify(wire, *m, vec(label).time), TsigStatus::kVerified) << label;
   }
@@ -131,10 +131,10 @@ TEST(TsigTest, ResponsesOutOfOrderFailTheChain) {
   auto request = verifyQuery(vec("query").signed_wire, vec("query").time);
   TsigVerifier verifier(key(), request.request_mac);
   const auto& first = vec("response1").signed_wire;
-  ASSERT_EQ(verifier.verify(first, *parseMessage(first), vec("response1").time),
+  ASSERT_EQ(verifier.verify(first, *dnswire::parseMessage(first), vec("response1").time),
             TsigStatus::kVerified);
   const auto& third = vec("response3").signed_wire;
-  EXPECT_EQ(verifier.verify(third, *parseMessage(third), vec("response3").time),
+  EXPECT_EQ(verifier.verify(third, *dnswire::parseMessage(third), vec("response3").time),
             TsigStatus::kBadSig);
 }
 
@@ -158,7 +158,7 @@ TEST(TsigTest, AnAlteredMessageIsBadSig) {
 
 TEST(TsigTest, AnotherSecretIsBadSigAndAnotherNameIsBadKey) {
   const auto& wire = vec("query").signed_wire;
-  auto m = parseMessage(wire);
+  auto m = dnswire::parseMessage(wire);
   std::vector<TsigKey> wrong_secret = {TsigKey{key().name, "another secret"}};
   EXPECT_EQ(verifyRequest(wire, *m, wrong_secret, vec("query").time).status, TsigStatus::kBadSig);
   std::vector<TsigKey> wrong_name = {TsigKey{name("other-key"), key().secret}};
@@ -168,7 +168,7 @@ TEST(TsigTest, AnotherSecretIsBadSigAndAnotherNameIsBadKey) {
 
 TEST(TsigTest, KeyNamesMatchCaseInsensitively) {
   const auto& wire = vec("query").signed_wire;
-  auto m = parseMessage(wire);
+  auto m = dnswire::parseMessage(wire);
   std::vector<TsigKey> upper = {TsigKey{name("CIRRUS-KEY"), key().secret}};
   EXPECT_EQ(verifyRequest(wire, *m, upper, vec("query").time).status, TsigStatus::kVerified);
 }
@@ -180,7 +180,7 @@ TEST(TsigTest, UnsignedRequestsAreReportedAsSuch) {
 
 // Rebuilds the query's TSIG record with `mac` in place of the real one.
 std::vector<uint8_t> withMac(const std::string& mac) {
-  auto m = parseMessage(vec("query").signed_wire).value();
+  auto m = dnswire::parseMessage(vec("query").signed_wire).value();
   std::vector<uint8_t> wire = vec("query").unsigned_wire;
   std::string rdata(m.tsig->algorithm.wire());
   for (int shift = 40; shift >= 0; shift -= 8)
@@ -203,7 +203,7 @@ std::vector<uint8_t> withMac(const std::string& mac) {
 }
 
 TEST(TsigTest, TruncatedMacsAreBadTruncAndImpossibleSizesFormErr) {
-  std::string full = parseMessage(vec("query").signed_wire)->tsig->mac;
+  std::string full = dnswire::parseMessage(vec("query").signed_wire)->tsig->mac;
   ASSERT_EQ(verifyQuery(withMac(full), vec("query").time).status, TsigStatus::kVerified);
   EXPECT_EQ(verifyQuery(withMac(full.substr(0, 16)), vec("query").time).status,
             TsigStatus::kBadTrunc);
@@ -213,35 +213,35 @@ TEST(TsigTest, TruncatedMacsAreBadTruncAndImpossibleSizesFormErr) {
 }
 
 TEST(TsigTest, UnsignedErrorRecordsCarryTheErrorAndNoMac) {
-  auto request = parseMessage(vec("query").signed_wire).value();
-  Message reply;
+  auto request = dnswire::parseMessage(vec("query").signed_wire).value();
+  dnswire::Message reply;
   reply.header.id = request.header.id;
   reply.header.qr = true;
   reply.questions = request.questions;
-  setResponseCode(reply, Rcode::kNotAuth);
-  auto wire = writeMessage(reply).value();
+  dnswire::setResponseCode(reply, dnswire::Rcode::kNotAuth);
+  auto wire = dnswire::writeMessage(reply).value();
   appendUnsignedTsigError(wire, *request.tsig, TsigError::kBadKey, 1700000000);
-  auto back = parseMessage(wire);
+  auto back = dnswire::parseMessage(wire);
   ASSERT_TRUE(back);
   ASSERT_TRUE(back->tsig);
   EXPECT_EQ(back->tsig->error, static_cast<uint16_t>(TsigError::kBadKey));
   EXPECT_TRUE(back->tsig->mac.empty());
   EXPECT_EQ(back->tsig->key_name, name("cirrus-key"));
-  EXPECT_EQ(responseCode(*back), Rcode::kNotAuth);
+  EXPECT_EQ(dnswire::responseCode(*back), dnswire::Rcode::kNotAuth);
 }
 
 TEST(TsigTest, BadTimeAnswersAreSignedWithTheServerTime) {
   auto request = verifyQuery(vec("query").signed_wire, vec("query").time + 1000);
   ASSERT_EQ(request.status, TsigStatus::kBadTime);
-  Message reply;
+  dnswire::Message reply;
   reply.header.id = 0x2a2a;
   reply.header.qr = true;
-  setResponseCode(reply, Rcode::kNotAuth);
-  auto wire = writeMessage(reply).value();
+  dnswire::setResponseCode(reply, dnswire::Rcode::kNotAuth);
+  auto wire = dnswire::writeMessage(reply).value();
   TsigSigner signer(key(), request.request_mac);
   signer.setError(TsigError::kBadTime, badTimeOtherData(vec("query").time + 1000));
   signer.sign(wire, vec("query").time + 1000);
-  auto back = parseMessage(wire).value();
+  auto back = dnswire::parseMessage(wire).value();
   EXPECT_EQ(back.tsig->error, static_cast<uint16_t>(TsigError::kBadTime));
   EXPECT_EQ(back.tsig->other_data.size(), 6u);
   // The client, holding its request MAC, accepts the signature but sees the peer's error.
@@ -250,14 +250,15 @@ TEST(TsigTest, BadTimeAnswersAreSignedWithTheServerTime) {
 }
 
 TEST(TsigTest, OwnSignerAndVerifierAgreeOnAnAxfrStream) {
-  SoaRdata soa{name("ns1.cdn.test"), name("hostmaster.cdn.test"), 3, 3600, 600, 1209600, 60};
+  dnswire::SoaRdata soa{
+      name("ns1.cdn.test"), name("hostmaster.cdn.test"), 3, 3600, 600, 1209600, 60};
   Zone z(name("cdn.test"), soa, 3600);
   for (int i = 0; i < 400; ++i) {
-    z.add(name("h" + std::to_string(i) + ".cdn.test"), RRType::kA, 60,
-          encodeA({10, 0, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i)}));
+    z.add(name("h" + std::to_string(i) + ".cdn.test"), dnswire::RRType::kA, 60,
+          dnswire::encodeA({10, 0, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i)}));
   }
   std::vector<uint8_t> query_wire = vec("query").signed_wire;
-  Message query = parseMessage(query_wire).value();
+  dnswire::Message query = dnswire::parseMessage(query_wire).value();
   auto request = verifyQuery(query_wire, vec("query").time);
   ASSERT_EQ(request.status, TsigStatus::kVerified);
 
@@ -269,7 +270,7 @@ TEST(TsigTest, OwnSignerAndVerifierAgreeOnAnAxfrStream) {
   for (auto& wire : messages) {
     signer.sign(wire, now);
     EXPECT_LE(wire.size(), 1024u);
-    auto m = parseMessage(wire);
+    auto m = dnswire::parseMessage(wire);
     ASSERT_TRUE(m);
     EXPECT_EQ(verifier.verify(wire, *m, now), TsigStatus::kVerified);
   }

@@ -7,12 +7,12 @@
 #include <gtest/gtest.h>
 
 #include "core/rendezvous.h"
-#include "dns/wire_test_support.h"
+#include "dnswire/wire_test_support.h"
 
 namespace cirrus::dns {
 namespace {
 
-using testing::name;
+using dnswire::testing::name;
 
 SteeringNode node(std::string id, std::string site, std::string v4, std::string v6 = "") {
   SteeringNode n;
@@ -39,10 +39,10 @@ ZoneBuildInput baseInput() {
   return in;
 }
 
-std::set<std::string> addresses(const Zone& z, std::string_view owner, RRType type) {
+std::set<std::string> addresses(const Zone& z, std::string_view owner, dnswire::RRType type) {
   std::set<std::string> out;
   if (const RRset* r = z.find(name(owner), type)) {
-    for (auto rdata : *r) out.insert(rdataToText(type, rdata));
+    for (auto rdata : *r) out.insert(dnswire::rdataToText(type, rdata));
   }
   return out;
 }
@@ -55,12 +55,12 @@ TEST(ZoneBuilderTest, BuildsTheApexSoaNsAndGlue) {
   EXPECT_EQ(zone->soa().mname, name("ns1.cdn.local.test"));
   EXPECT_EQ(zone->soa().rname, name("hostmaster.cdn.local.test"));
   EXPECT_EQ(zone->soa().minimum, 60u);
-  const RRset* ns = zone->find(name("cdn.local.test"), RRType::kNs);
+  const RRset* ns = zone->find(name("cdn.local.test"), dnswire::RRType::kNs);
   ASSERT_NE(ns, nullptr);
-  EXPECT_EQ(*decodeName(*ns->begin()), name("ns1.cdn.local.test"));
-  EXPECT_EQ(addresses(*zone, "ns1.cdn.local.test", RRType::kA),
+  EXPECT_EQ(*dnswire::decodeName(*ns->begin()), name("ns1.cdn.local.test"));
+  EXPECT_EQ(addresses(*zone, "ns1.cdn.local.test", dnswire::RRType::kA),
             std::set<std::string>{"203.0.113.53"});
-  EXPECT_EQ(addresses(*zone, "ns1.cdn.local.test", RRType::kAaaa),
+  EXPECT_EQ(addresses(*zone, "ns1.cdn.local.test", dnswire::RRType::kAaaa),
             std::set<std::string>{"2001:db8::53"});
 }
 
@@ -78,9 +78,9 @@ TEST(ZoneBuilderTest, PicksTheSameNodesAsTheSharedRendezvousSelection) {
       if (!in.nodes[i].ipv6.empty()) v6.insert(in.nodes[i].ipv6);
     }
     EXPECT_EQ(v4.size(), 4u);  // 2 per site
-    EXPECT_EQ(addresses(*zone, fqdn, RRType::kA), v4) << fqdn;
-    EXPECT_EQ(addresses(*zone, fqdn, RRType::kAaaa), v6) << fqdn;
-    EXPECT_EQ(zone->find(name(fqdn), RRType::kA)->ttl(), 60u);
+    EXPECT_EQ(addresses(*zone, fqdn, dnswire::RRType::kA), v4) << fqdn;
+    EXPECT_EQ(addresses(*zone, fqdn, dnswire::RRType::kAaaa), v6) << fqdn;
+    EXPECT_EQ(zone->find(name(fqdn), dnswire::RRType::kA)->ttl(), 60u);
   }
 }
 
@@ -100,10 +100,10 @@ TEST(ZoneBuilderTest, OnlyEnabledActiveNodesWithAnAddressAreEligible) {
   EXPECT_EQ(report.eligible_nodes, 2u);
   ASSERT_EQ(report.ignored_addresses.size(), 1u);
   EXPECT_EQ(report.ignored_addresses[0], "bad-address: not-an-ip");
-  EXPECT_EQ(addresses(*zone, "www.example.com.cdn.local.test", RRType::kA),
+  EXPECT_EQ(addresses(*zone, "www.example.com.cdn.local.test", dnswire::RRType::kA),
             std::set<std::string>{"192.0.2.1"});
   // The IPv6-only node adds only AAAA.
-  EXPECT_EQ(addresses(*zone, "www.example.com.cdn.local.test", RRType::kAaaa),
+  EXPECT_EQ(addresses(*zone, "www.example.com.cdn.local.test", dnswire::RRType::kAaaa),
             std::set<std::string>{"2001:db8::6"});
 }
 
@@ -114,9 +114,9 @@ TEST(ZoneBuilderTest, ANameWithoutEligibleNodesIsNoDataNotNxDomain) {
   auto zone = buildSteeringZone(in, &report);
   ASSERT_TRUE(zone);
   EXPECT_EQ(report.names_without_nodes, 3u);
-  auto l = zone->lookup(name("www.example.com.cdn.local.test"), RRType::kA);
+  auto l = zone->lookup(name("www.example.com.cdn.local.test"), dnswire::RRType::kA);
   EXPECT_EQ(l.kind, LookupKind::kNoData);
-  EXPECT_EQ(zone->lookup(name("other.example.com.cdn.local.test"), RRType::kA).kind,
+  EXPECT_EQ(zone->lookup(name("other.example.com.cdn.local.test"), dnswire::RRType::kA).kind,
             LookupKind::kNxDomain);
 }
 
@@ -130,10 +130,10 @@ TEST(ZoneBuilderTest, InvalidDomainsAreSkippedAndReported) {
   auto zone = buildSteeringZone(in, &report);
   ASSERT_TRUE(zone);
   EXPECT_EQ(report.rejected_domains.size(), 5u);
-  EXPECT_EQ(zone->lookup(name("good.example.cdn.local.test"), RRType::kA).kind,
+  EXPECT_EQ(zone->lookup(name("good.example.cdn.local.test"), dnswire::RRType::kA).kind,
             LookupKind::kAnswer);
   // ns1 keeps its glue; a domain may not take it over.
-  EXPECT_EQ(addresses(*zone, "ns1.cdn.local.test", RRType::kA),
+  EXPECT_EQ(addresses(*zone, "ns1.cdn.local.test", dnswire::RRType::kA),
             std::set<std::string>{"203.0.113.53"});
 }
 
@@ -144,7 +144,7 @@ TEST(ZoneBuilderTest, NamesAreLowerCasedAndDuplicatesMerge) {
   auto zone = buildSteeringZone(in);
   ASSERT_TRUE(zone);
   EXPECT_EQ(zone->apex().wire(), name("cdn.local.test").wire());
-  EXPECT_EQ(zone->find(name("www.example.com.cdn.local.test"), RRType::kA)->size(), 4u);
+  EXPECT_EQ(zone->find(name("www.example.com.cdn.local.test"), dnswire::RRType::kA)->size(), 4u);
 }
 
 TEST(ZoneBuilderTest, BadSettingsAreErrorsNamingTheVariable) {
@@ -205,8 +205,8 @@ TEST(ZoneBuilderTest, RemovingANodeChangesOnlyTheNamesThatUsedIt) {
   int changed = 0;
   for (const auto& d : in.domains) {
     std::string fqdn = accessFqdn(d, in.base_domain);
-    auto old_set = addresses(*before, fqdn, RRType::kA);
-    auto new_set = addresses(*after, fqdn, RRType::kA);
+    auto old_set = addresses(*before, fqdn, dnswire::RRType::kA);
+    auto new_set = addresses(*after, fqdn, dnswire::RRType::kA);
     if (old_set == new_set) continue;
     ++changed;
     EXPECT_TRUE(old_set.count(removed)) << fqdn;

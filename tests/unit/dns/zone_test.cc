@@ -6,60 +6,63 @@
 
 #include <gtest/gtest.h>
 
-#include "dns/wire_test_support.h"
+#include "dnswire/wire_test_support.h"
 
 namespace cirrus::dns {
 namespace {
 
-using testing::name;
+using dnswire::testing::name;
 
-SoaRdata testSoa(uint32_t serial = 1) {
+dnswire::SoaRdata testSoa(uint32_t serial = 1) {
   return {name("ns1.cdn.test"), name("hostmaster.cdn.test"), serial, 3600, 600, 1209600, 30};
 }
 
 Zone testZone() {
   Zone z(name("CDN.test"), testSoa(), 3600);
-  EXPECT_EQ(z.add(name("www.a.example.cdn.test"), RRType::kA, 60, encodeA({192, 0, 2, 1})),
+  EXPECT_EQ(z.add(name("www.a.example.cdn.test"), dnswire::RRType::kA, 60,
+                  dnswire::encodeA({192, 0, 2, 1})),
             AddStatus::kAdded);
-  EXPECT_EQ(
-      z.add(name("alias.cdn.test"), RRType::kCname, 60, encodeName(name("www.a.example.cdn.test"))),
-      AddStatus::kAdded);
+  EXPECT_EQ(z.add(name("alias.cdn.test"), dnswire::RRType::kCname, 60,
+                  dnswire::encodeName(name("www.a.example.cdn.test"))),
+            AddStatus::kAdded);
   return z;
 }
 
 TEST(ZoneTest, LookupSeparatesAnswerNoDataNxDomainAndOutOfZone) {
   Zone z = testZone();
-  auto answer = z.lookup(name("www.a.example.cdn.test"), RRType::kA);
+  auto answer = z.lookup(name("www.a.example.cdn.test"), dnswire::RRType::kA);
   EXPECT_EQ(answer.kind, LookupKind::kAnswer);
   ASSERT_NE(answer.rrset, nullptr);
   EXPECT_EQ(answer.rrset->size(), 1u);
-  EXPECT_EQ(z.lookup(name("www.a.example.cdn.test"), RRType::kAaaa).kind, LookupKind::kNoData);
-  EXPECT_EQ(z.lookup(name("nope.cdn.test"), RRType::kA).kind, LookupKind::kNxDomain);
-  EXPECT_EQ(z.lookup(name("below.www.a.example.cdn.test"), RRType::kA).kind, LookupKind::kNxDomain);
-  EXPECT_EQ(z.lookup(name("cdn.test.evil"), RRType::kA).kind, LookupKind::kOutOfZone);
-  EXPECT_EQ(z.lookup(name("test"), RRType::kA).kind, LookupKind::kOutOfZone);
+  EXPECT_EQ(z.lookup(name("www.a.example.cdn.test"), dnswire::RRType::kAaaa).kind,
+            LookupKind::kNoData);
+  EXPECT_EQ(z.lookup(name("nope.cdn.test"), dnswire::RRType::kA).kind, LookupKind::kNxDomain);
+  EXPECT_EQ(z.lookup(name("below.www.a.example.cdn.test"), dnswire::RRType::kA).kind,
+            LookupKind::kNxDomain);
+  EXPECT_EQ(z.lookup(name("cdn.test.evil"), dnswire::RRType::kA).kind, LookupKind::kOutOfZone);
+  EXPECT_EQ(z.lookup(name("test"), dnswire::RRType::kA).kind, LookupKind::kOutOfZone);
 }
 
 TEST(ZoneTest, EmptyNonTerminalsExistWithoutData) {
   // RFC 8020: a.example.cdn.test and example.cdn.test exist because a name below them does.
   Zone z = testZone();
-  EXPECT_EQ(z.lookup(name("a.example.cdn.test"), RRType::kA).kind, LookupKind::kNoData);
-  EXPECT_EQ(z.lookup(name("example.cdn.test"), RRType::kA).kind, LookupKind::kNoData);
+  EXPECT_EQ(z.lookup(name("a.example.cdn.test"), dnswire::RRType::kA).kind, LookupKind::kNoData);
+  EXPECT_EQ(z.lookup(name("example.cdn.test"), dnswire::RRType::kA).kind, LookupKind::kNoData);
   EXPECT_EQ(z.nameCount(), 5u);  // apex, alias, www.a.example, a.example, example
 }
 
 TEST(ZoneTest, RRsetsAtListsANamesDataAndNothingForEmptyOrMissingNames) {
   Zone z(name("cdn.test"), testSoa(), 3600);
-  z.add(name("a.b.cdn.test"), RRType::kAaaa, 60, std::string(16, '\x01'));
-  z.add(name("a.b.cdn.test"), RRType::kA, 60, encodeA({192, 0, 2, 1}));
+  z.add(name("a.b.cdn.test"), dnswire::RRType::kAaaa, 60, std::string(16, '\x01'));
+  z.add(name("a.b.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({192, 0, 2, 1}));
   auto rrsets = z.rrsetsAt(name("A.b.CDN.test"));
   ASSERT_EQ(rrsets.size(), 2u);
-  EXPECT_EQ(rrsets[0].type(), RRType::kA);  // sorted by type
-  EXPECT_EQ(rrsets[1].type(), RRType::kAaaa);
+  EXPECT_EQ(rrsets[0].type(), dnswire::RRType::kA);  // sorted by type
+  EXPECT_EQ(rrsets[1].type(), dnswire::RRType::kAaaa);
   EXPECT_TRUE(z.rrsetsAt(name("b.cdn.test")).empty());  // empty non-terminal
   EXPECT_TRUE(z.rrsetsAt(name("x.cdn.test")).empty());
   size_t names = 0;
-  z.forEachName([&](const Name&, std::span<const RRset> r) {
+  z.forEachName([&](const dnswire::Name&, std::span<const RRset> r) {
     EXPECT_FALSE(r.empty());
     ++names;
   });
@@ -68,46 +71,50 @@ TEST(ZoneTest, RRsetsAtListsANamesDataAndNothingForEmptyOrMissingNames) {
 
 TEST(ZoneTest, LookupIgnoresCase) {
   Zone z = testZone();
-  EXPECT_EQ(z.lookup(name("WWW.A.Example.CDN.TEST"), RRType::kA).kind, LookupKind::kAnswer);
+  EXPECT_EQ(z.lookup(name("WWW.A.Example.CDN.TEST"), dnswire::RRType::kA).kind,
+            LookupKind::kAnswer);
   EXPECT_EQ(z.apex().wire(), name("cdn.test").wire());  // stored lower-cased
 }
 
 TEST(ZoneTest, CnameIsReportedForOtherTypes) {
   Zone z = testZone();
-  auto l = z.lookup(name("alias.cdn.test"), RRType::kA);
+  auto l = z.lookup(name("alias.cdn.test"), dnswire::RRType::kA);
   EXPECT_EQ(l.kind, LookupKind::kCname);
-  EXPECT_EQ(z.lookup(name("alias.cdn.test"), RRType::kCname).kind, LookupKind::kAnswer);
+  EXPECT_EQ(z.lookup(name("alias.cdn.test"), dnswire::RRType::kCname).kind, LookupKind::kAnswer);
 }
 
 TEST(ZoneTest, RRsetsAreDeduplicatedAndCanonicallyOrdered) {
   Zone z(name("cdn.test"), testSoa(), 3600);
-  EXPECT_EQ(z.add(name("x.cdn.test"), RRType::kA, 60, encodeA({10, 0, 0, 9})), AddStatus::kAdded);
-  EXPECT_EQ(z.add(name("x.cdn.test"), RRType::kA, 60, encodeA({10, 0, 0, 1})), AddStatus::kAdded);
-  EXPECT_EQ(z.add(name("X.cdn.test"), RRType::kA, 60, encodeA({10, 0, 0, 9})),
+  EXPECT_EQ(z.add(name("x.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({10, 0, 0, 9})),
+            AddStatus::kAdded);
+  EXPECT_EQ(z.add(name("x.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({10, 0, 0, 1})),
+            AddStatus::kAdded);
+  EXPECT_EQ(z.add(name("X.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({10, 0, 0, 9})),
             AddStatus::kDuplicate);
-  const RRset* r = z.find(name("x.cdn.test"), RRType::kA);
+  const RRset* r = z.find(name("x.cdn.test"), dnswire::RRType::kA);
   ASSERT_NE(r, nullptr);
   std::vector<std::string> rdatas(r->begin(), r->end());
   ASSERT_EQ(rdatas.size(), 2u);
-  EXPECT_EQ(rdatas[0], encodeA({10, 0, 0, 1}));
-  EXPECT_EQ(rdatas[1], encodeA({10, 0, 0, 9}));
+  EXPECT_EQ(rdatas[0], dnswire::encodeA({10, 0, 0, 1}));
+  EXPECT_EQ(rdatas[1], dnswire::encodeA({10, 0, 0, 9}));
 }
 
 TEST(ZoneTest, RejectsRecordsThatCannotLiveInTheZone) {
   Zone z = testZone();
-  EXPECT_EQ(z.add(name("www.other.test"), RRType::kA, 60, encodeA({1, 2, 3, 4})),
+  EXPECT_EQ(z.add(name("www.other.test"), dnswire::RRType::kA, 60, dnswire::encodeA({1, 2, 3, 4})),
             AddStatus::kOutOfZone);
-  EXPECT_EQ(z.add(name("x.cdn.test"), RRType::kOpt, 60, ""), AddStatus::kMetaType);
-  EXPECT_EQ(z.add(name("x.cdn.test"), RRType::kAny, 60, ""), AddStatus::kMetaType);
-  EXPECT_EQ(z.add(name("x.cdn.test"), RRType::kSoa, 60, encodeSoa(testSoa())),
+  EXPECT_EQ(z.add(name("x.cdn.test"), dnswire::RRType::kOpt, 60, ""), AddStatus::kMetaType);
+  EXPECT_EQ(z.add(name("x.cdn.test"), dnswire::RRType::kAny, 60, ""), AddStatus::kMetaType);
+  EXPECT_EQ(z.add(name("x.cdn.test"), dnswire::RRType::kSoa, 60, dnswire::encodeSoa(testSoa())),
             AddStatus::kSoaNotAllowed);
-  EXPECT_EQ(z.add(name("x.cdn.test"), RRType::kA, 60, "\x01\x02"), AddStatus::kBadRdata);
-  EXPECT_EQ(z.add(name("alias.cdn.test"), RRType::kA, 60, encodeA({1, 2, 3, 4})),
+  EXPECT_EQ(z.add(name("x.cdn.test"), dnswire::RRType::kA, 60, "\x01\x02"), AddStatus::kBadRdata);
+  EXPECT_EQ(z.add(name("alias.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({1, 2, 3, 4})),
             AddStatus::kCnameConflict);
-  EXPECT_EQ(z.add(name("www.a.example.cdn.test"), RRType::kCname, 60, encodeName(name("x.test"))),
+  EXPECT_EQ(z.add(name("www.a.example.cdn.test"), dnswire::RRType::kCname, 60,
+                  dnswire::encodeName(name("x.test"))),
             AddStatus::kCnameConflict);
   // A rejected record must not create its name.
-  EXPECT_EQ(z.lookup(name("x.cdn.test"), RRType::kA).kind, LookupKind::kNxDomain);
+  EXPECT_EQ(z.lookup(name("x.cdn.test"), dnswire::RRType::kA).kind, LookupKind::kNxDomain);
 }
 
 TEST(ZoneTest, SerialAndNegativeTtlComeFromTheSoa) {
@@ -116,7 +123,7 @@ TEST(ZoneTest, SerialAndNegativeTtlComeFromTheSoa) {
   EXPECT_EQ(z.negativeTtl(), 30u);  // min(SOA TTL 3600, MINIMUM 30)
   z.setSerial(42);
   EXPECT_EQ(z.serial(), 42u);
-  auto soa = decodeSoa(z.soaRecord().rdata);
+  auto soa = dnswire::decodeSoa(z.soaRecord().rdata);
   ASSERT_TRUE(soa);
   EXPECT_EQ(soa->serial, 42u);
   EXPECT_EQ(z.soaRecord().ttl, 3600u);
@@ -127,14 +134,14 @@ TEST(ZoneTest, SerialAndNegativeTtlComeFromTheSoa) {
 TEST(ZoneTest, ContentHashIgnoresSerialAndConstructionOrder) {
   Zone a(name("cdn.test"), testSoa(1), 3600);
   Zone b(name("cdn.test"), testSoa(99), 3600);
-  a.add(name("x.cdn.test"), RRType::kA, 60, encodeA({1, 1, 1, 1}));
-  a.add(name("y.cdn.test"), RRType::kA, 60, encodeA({2, 2, 2, 2}));
-  b.add(name("y.cdn.test"), RRType::kA, 60, encodeA({2, 2, 2, 2}));
-  b.add(name("x.cdn.test"), RRType::kA, 60, encodeA({1, 1, 1, 1}));
+  a.add(name("x.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({1, 1, 1, 1}));
+  a.add(name("y.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({2, 2, 2, 2}));
+  b.add(name("y.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({2, 2, 2, 2}));
+  b.add(name("x.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({1, 1, 1, 1}));
   EXPECT_EQ(a.contentHash(), b.contentHash());
   EXPECT_TRUE(a.sameContent(b));
 
-  b.add(name("x.cdn.test"), RRType::kA, 60, encodeA({3, 3, 3, 3}));
+  b.add(name("x.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({3, 3, 3, 3}));
   EXPECT_NE(a.contentHash(), b.contentHash());
   EXPECT_FALSE(a.sameContent(b));
 }
@@ -142,20 +149,20 @@ TEST(ZoneTest, ContentHashIgnoresSerialAndConstructionOrder) {
 TEST(ZoneTest, ContentHashSeesTtlAndSoaFieldsAndEmptyNames) {
   Zone base(name("cdn.test"), testSoa(), 3600);
   Zone ttl(name("cdn.test"), testSoa(), 3600);
-  base.add(name("x.cdn.test"), RRType::kA, 60, encodeA({1, 1, 1, 1}));
-  ttl.add(name("x.cdn.test"), RRType::kA, 61, encodeA({1, 1, 1, 1}));
+  base.add(name("x.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({1, 1, 1, 1}));
+  ttl.add(name("x.cdn.test"), dnswire::RRType::kA, 61, dnswire::encodeA({1, 1, 1, 1}));
   EXPECT_NE(base.contentHash(), ttl.contentHash());
   EXPECT_FALSE(base.sameContent(ttl));
 
-  SoaRdata other = testSoa();
+  dnswire::SoaRdata other = testSoa();
   other.refresh = 7200;
   Zone soa(name("cdn.test"), other, 3600);
-  soa.add(name("x.cdn.test"), RRType::kA, 60, encodeA({1, 1, 1, 1}));
+  soa.add(name("x.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({1, 1, 1, 1}));
   EXPECT_NE(base.contentHash(), soa.contentHash());
   EXPECT_FALSE(base.sameContent(soa));
 
   Zone empty = Zone(name("cdn.test"), testSoa(), 3600);
-  empty.add(name("x.cdn.test"), RRType::kA, 60, encodeA({1, 1, 1, 1}));
+  empty.add(name("x.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({1, 1, 1, 1}));
   empty.addEmptyName(name("y.cdn.test"));
   EXPECT_NE(base.contentHash(), empty.contentHash());
   EXPECT_FALSE(base.sameContent(empty));
@@ -163,35 +170,39 @@ TEST(ZoneTest, ContentHashSeesTtlAndSoaFieldsAndEmptyNames) {
 
 TEST(ZoneTest, SetRRsetReplacesAndAnEmptyListRemoves) {
   Zone z = testZone();
-  std::string a1 = encodeA({5, 5, 5, 5}), a2 = encodeA({4, 4, 4, 4});
+  std::string a1 = dnswire::encodeA({5, 5, 5, 5}), a2 = dnswire::encodeA({4, 4, 4, 4});
   std::vector<std::string_view> two = {a1, a2, a1};
-  EXPECT_EQ(z.setRRset(name("www.a.example.cdn.test"), RRType::kA, 30, two), AddStatus::kAdded);
-  const RRset* r = z.find(name("www.a.example.cdn.test"), RRType::kA);
+  EXPECT_EQ(z.setRRset(name("www.a.example.cdn.test"), dnswire::RRType::kA, 30, two),
+            AddStatus::kAdded);
+  const RRset* r = z.find(name("www.a.example.cdn.test"), dnswire::RRType::kA);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->size(), 2u);
   EXPECT_EQ(r->ttl(), 30u);
   EXPECT_EQ(*r->begin(), a2);
-  EXPECT_EQ(z.setRRset(name("www.a.example.cdn.test"), RRType::kA, 30, {}), AddStatus::kAdded);
-  EXPECT_EQ(z.lookup(name("www.a.example.cdn.test"), RRType::kA).kind, LookupKind::kNoData);
+  EXPECT_EQ(z.setRRset(name("www.a.example.cdn.test"), dnswire::RRType::kA, 30, {}),
+            AddStatus::kAdded);
+  EXPECT_EQ(z.lookup(name("www.a.example.cdn.test"), dnswire::RRType::kA).kind,
+            LookupKind::kNoData);
 }
 
 TEST(ZoneTest, ReplaceNameSetsAllRRsetsOfAName) {
   Zone z = testZone();
-  std::string a = encodeA({7, 7, 7, 7});
+  std::string a = dnswire::encodeA({7, 7, 7, 7});
   std::string_view av = a;
-  RRset sets[] = {RRset::fromRdatas(RRType::kA, 60, {&av, 1}), RRset(RRType::kAaaa, 60)};
+  RRset sets[] = {RRset::fromRdatas(dnswire::RRType::kA, 60, {&av, 1}),
+                  RRset(dnswire::RRType::kAaaa, 60)};
   EXPECT_EQ(z.replaceName(name("New.cdn.test"), sets), AddStatus::kAdded);
-  EXPECT_EQ(z.lookup(name("new.cdn.test"), RRType::kA).kind, LookupKind::kAnswer);
-  EXPECT_EQ(z.lookup(name("new.cdn.test"), RRType::kAaaa).kind, LookupKind::kNoData);
+  EXPECT_EQ(z.lookup(name("new.cdn.test"), dnswire::RRType::kA).kind, LookupKind::kAnswer);
+  EXPECT_EQ(z.lookup(name("new.cdn.test"), dnswire::RRType::kAaaa).kind, LookupKind::kNoData);
   EXPECT_EQ(z.replaceName(name("gone.cdn.test"), {}), AddStatus::kAdded);
-  EXPECT_EQ(z.lookup(name("gone.cdn.test"), RRType::kA).kind, LookupKind::kNoData);
+  EXPECT_EQ(z.lookup(name("gone.cdn.test"), dnswire::RRType::kA).kind, LookupKind::kNoData);
   EXPECT_EQ(z.replaceName(name("cdn.test"), {}), AddStatus::kOutOfZone);
 }
 
 TEST(ZoneTest, SortedRRsetsFollowCanonicalOrder) {
   Zone z = testZone();
-  z.add(name("b.cdn.test"), RRType::kAaaa, 60, std::string(16, '\1'));
-  z.add(name("b.cdn.test"), RRType::kA, 60, encodeA({1, 1, 1, 1}));
+  z.add(name("b.cdn.test"), dnswire::RRType::kAaaa, 60, std::string(16, '\1'));
+  z.add(name("b.cdn.test"), dnswire::RRType::kA, 60, dnswire::encodeA({1, 1, 1, 1}));
   auto sorted = z.sortedRRsets();
   std::vector<std::string> got;
   for (const auto& ref : sorted)

@@ -11,10 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "dns/message.h"
-#include "dns/wire_error.h"
+#include "dnswire/message.h"
+#include "dnswire/wire_error.h"
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 
 inline constexpr size_t kMaxMessageSize = 65535;
 inline constexpr size_t kMinUdpPayload = 512;
@@ -110,4 +110,4 @@ WireResult<std::vector<uint8_t>> writeMessage(const Message& m, size_t max_size 
 /// truncation pass for small responses).
 size_t uncompressedSize(const Message& m);
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

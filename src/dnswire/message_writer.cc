@@ -1,11 +1,11 @@
-#include "dns/message_writer.h"
+#include "dnswire/message_writer.h"
 
 #include <algorithm>
 #include <cassert>
 
 #include <xxhash.h>
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 namespace {
 
 // Compression pointers hold 14 bits of offset.
@@ -334,4 +334,4 @@ WireResult<std::vector<uint8_t>> writeMessage(const Message& m, size_t max_size)
   return w.finish();
 }
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

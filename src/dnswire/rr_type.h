@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 
 enum class RRType : uint16_t {
   kA = 1,
@@ -72,4 +72,4 @@ bool isMetaType(RRType type);
 /// these; newer types are written and read uncompressed).
 bool hasCompressibleNames(RRType type);
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

@@ -1,4 +1,4 @@
-#include "dns/name.h"
+#include "dnswire/name.h"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 
 #include <xxhash.h>
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 namespace {
 
 // Presentation characters that must be escaped inside a label (RFC 1035 §5.1).
@@ -324,4 +324,4 @@ void lowerAsciiInPlace(char* data, size_t size) {
   for (; i < size; ++i) data[i] = lowerAscii(data[i]);
 }
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

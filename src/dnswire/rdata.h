@@ -12,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
-#include "dns/name.h"
-#include "dns/rr_type.h"
-#include "dns/wire_error.h"
+#include "dnswire/name.h"
+#include "dnswire/rr_type.h"
+#include "dnswire/wire_error.h"
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 
 struct SoaRdata {
   Name mname;
@@ -60,4 +60,4 @@ WireResult<void> validateRdata(RRType type, std::string_view rdata);
 /// types and malformed data use the RFC 3597 §5 "\# <len> <hex>" form.
 std::string rdataToText(RRType type, std::string_view rdata);
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "dns/wire_error.h"
+#include "dnswire/wire_error.h"
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 
 inline constexpr size_t kMaxNameWire = 255;
 inline constexpr size_t kMaxLabel = 63;
@@ -84,4 +84,4 @@ inline char lowerAscii(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
 }
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

@@ -1,9 +1,9 @@
-#include "dns/wire_error.h"
+#include "dnswire/wire_error.h"
 
 #include <stdexcept>
 #include <string>
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 
 std::string_view toString(WireError e) {
   switch (e) {
@@ -43,4 +43,4 @@ void throw_exception_from_error(const WireError& e, const boost::source_location
   throw std::runtime_error("dns: " + std::string(toString(e)));
 }
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

@@ -1,10 +1,10 @@
-#include "dns/rr_type.h"
+#include "dnswire/rr_type.h"
 
 #include <array>
 #include <charconv>
 #include <utility>
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 namespace {
 
 constexpr std::array<std::pair<RRType, std::string_view>, 15> kTypeNames = {{
@@ -112,4 +112,4 @@ bool hasCompressibleNames(RRType type) {
   }
 }
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

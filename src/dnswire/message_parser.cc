@@ -1,10 +1,10 @@
-#include "dns/message_parser.h"
+#include "dnswire/message_parser.h"
 
 #include <algorithm>
 
-#include "dns/rdata.h"
+#include "dnswire/rdata.h"
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 namespace {
 
 // Smallest possible record: root owner (1) + type, class, TTL, RDLENGTH (10).
@@ -238,4 +238,4 @@ WireResult<Message> parseMessage(std::span<const uint8_t> wire) {
   return m;
 }
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

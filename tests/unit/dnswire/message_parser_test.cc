@@ -1,14 +1,14 @@
-#include "dns/message_parser.h"
+#include "dnswire/message_parser.h"
 
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "dns/message_writer.h"
-#include "dns/wire_test_support.h"
+#include "dnswire/message_writer.h"
+#include "dnswire/wire_test_support.h"
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 namespace {
 
 using testing::fromHex;
@@ -251,4 +251,4 @@ TEST(MessageParserTest, EmptyRdataIsAcceptedForUpdateClasses) {
 }
 
 }  // namespace
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <span>
 
-#include "dns/message.h"
-#include "dns/wire_error.h"
+#include "dnswire/message.h"
+#include "dnswire/wire_error.h"
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 
 /// Only the fixed 12-octet header (enough to answer FORMERR to an unparsable query).
 WireResult<Header> parseHeader(std::span<const uint8_t> wire);
@@ -20,4 +20,4 @@ WireResult<Header> parseHeader(std::span<const uint8_t> wire);
 /// after the last record are an error (kTrailingData).
 WireResult<Message> parseMessage(std::span<const uint8_t> wire);
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

@@ -1,13 +1,13 @@
-#include "dns/name.h"
+#include "dnswire/name.h"
 
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "dns/wire_test_support.h"
+#include "dnswire/wire_test_support.h"
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 namespace {
 
 using testing::name;
@@ -193,4 +193,4 @@ TEST(NameTest, FromWireRequiresOneCompleteName) {
 }
 
 }  // namespace
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

@@ -1,4 +1,4 @@
-// Helpers shared by the dns/ unit tests: hex conversion, the golden vector files in
+// Helpers shared by the dnswire/ and dns/ unit tests: hex conversion, the golden vector files in
 // tests/data/dns/ and the message dump format of gen_wire_vectors.py.
 #pragma once
 
@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "dns/message.h"
-#include "dns/rdata.h"
+#include "dnswire/message.h"
+#include "dnswire/rdata.h"
 
-namespace cirrus::dns::testing {
+namespace cirrus::dnswire::testing {
 
 inline std::vector<uint8_t> fromHex(std::string_view hex) {
   std::vector<uint8_t> out;
@@ -104,4 +104,4 @@ inline Name name(std::string_view text) {
   return Name::fromText(text).value();
 }
 
-}  // namespace cirrus::dns::testing
+}  // namespace cirrus::dnswire::testing

@@ -1,6 +1,6 @@
 // Message: a DNS message as values (RFC 1035 §4.1). The OPT pseudo-record (RFC 6891) and the
 // TSIG record (RFC 8945) are lifted out of the additional section into `edns` and `tsig`, so
-// `additional` holds ordinary records only. RDATA is uncompressed wire form (dns/rdata.h).
+// `additional` holds ordinary records only. RDATA is uncompressed wire form (dnswire/rdata.h).
 #pragma once
 
 #include <cstddef>
@@ -10,10 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "dns/name.h"
-#include "dns/rr_type.h"
+#include "dnswire/name.h"
+#include "dnswire/rr_type.h"
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 
 inline constexpr size_t kHeaderSize = 12;
 
@@ -111,4 +111,9 @@ Rcode responseCode(const Message& m);
 /// `m.edns` (precondition), which RFC 6891 requires for BADVERS anyway.
 void setResponseCode(Message& m, Rcode rcode);
 
-}  // namespace cirrus::dns
+/// The target of the IN CNAME record that `name` owns (ASCII case ignored) in the answer
+/// section, or nullopt. One step only: a resolver's answer lists a chain in order, so the
+/// caller follows it by asking again with the target, bounding the number of steps.
+std::optional<Name> cnameTarget(const Message& m, const Name& name);
+
+}  // namespace cirrus::dnswire

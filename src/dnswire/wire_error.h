@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 
 enum class WireError {
   kTruncated,        // the input ends inside a header, name, record or RDATA
@@ -37,4 +37,4 @@ Error toError(WireError e);
 /// Found by ADL from WireResult<T>::value(); only tests call value() on a WireResult.
 [[noreturn]] void throw_exception_from_error(const WireError& e, const boost::source_location&);
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire

@@ -1,8 +1,8 @@
-#include "dns/rdata.h"
+#include "dnswire/rdata.h"
 
 #include <arpa/inet.h>
 
-namespace cirrus::dns {
+namespace cirrus::dnswire {
 namespace {
 
 void putU16(std::string& out, uint16_t v) {
@@ -239,4 +239,4 @@ std::string rdataToText(RRType type, std::string_view rdata) {
   return hexForm(rdata);
 }
 
-}  // namespace cirrus::dns
+}  // namespace cirrus::dnswire
