@@ -5,11 +5,11 @@
 #include <utility>
 #include <vector>
 
-#include "api/certificate_check.h"
 #include "api/responses.h"
 #include "api/route_table.h"
 #include "core/rendezvous.h"
 #include "model/acme_status.h"
+#include "model/certificate_check.h"
 #include "model/certificate_meta.h"
 #include "model/domain_name.h"
 #include "model/node.h"
@@ -20,6 +20,7 @@
 #include "store/node_store.h"
 #include "store/purge_log.h"
 #include "store/task_store.h"
+#include "tasks/issuance_request.h"
 
 namespace cirrus::api {
 
@@ -152,32 +153,20 @@ asio::awaitable<Response> requestAcme(ApiContext& ctx, http::RequestContext& rc,
   auto d = pathDomain(rc);
   if (d.failure) co_return std::move(*d.failure);
   if (auto missing = co_await requireDomain(ctx, d.domain)) co_return std::move(*missing);
-  store::AcmeStore acme(ctx.redis);
-  store::TaskStore tasks(ctx.redis);
   // One issuance in flight per domain: a repeated request returns the queued/running task.
-  auto current = co_await acme.getTask(d.domain);
-  if (!current) co_return errorResponse(current.error());
-  if (*current) {
-    auto record = co_await tasks.get(**current);
-    if (!record) co_return errorResponse(record.error());
-    if (*record && ((*record)->status == store::TaskStatus::kQueued ||
-                    (*record)->status == store::TaskStatus::kRunning ||
-                    (*record)->status == store::TaskStatus::kRetrying)) {
-      co_return http::jsonResponse(status::accepted,
-                                   {{"task_id", **current}, {"domain", d.domain}});
-    }
+  auto requested = co_await tasks::requestIssuance(ctx.redis, d.domain, unixNow());
+  if (!requested) co_return errorResponse(requested.error());
+  if (requested->already_in_flight) {
+    co_return http::jsonResponse(status::accepted,
+                                 {{"task_id", requested->task_id}, {"domain", d.domain}});
   }
-  nlohmann::json args = {{"domain", d.domain}};
-  auto id = co_await tasks.enqueue("acme", "acme.issue_certificate", args, unixNow());
-  if (!id) co_return errorResponse(id.error());
-  auto pointed = co_await acme.setTask(d.domain, *id);
-  if (!pointed) co_return errorResponse(pointed.error());
+  const std::string& id = requested->task_id;
   store::AuditContext audit = who->audit();
-  audit.details = {{"task_id", *id}};
+  audit.details = {{"task_id", id}};
   store::AuditLog audit_log(ctx.redis);
   auto logged = co_await audit_log.append(audit, "acme.request", d.domain);
   if (!logged) co_return errorResponse(logged.error());
-  co_return http::jsonResponse(status::accepted, {{"task_id", *id}, {"domain", d.domain}});
+  co_return http::jsonResponse(status::accepted, {{"task_id", id}, {"domain", d.domain}});
 }
 
 asio::awaitable<Response> getCertificate(ApiContext& ctx, http::RequestContext& rc,
@@ -203,7 +192,8 @@ asio::awaitable<Response> putCertificate(ApiContext& ctx, http::RequestContext& 
   if (!body) co_return body.error().toResponse();
   auto parsed = model::parseCertificateUpload(*body);
   if (!parsed.ok()) co_return validationResponse(parsed.errors);
-  auto inspected = inspectCertificateUpload(d.domain, parsed.value, unixNow());
+  auto inspected =
+      model::inspectCertificate(d.domain, parsed.value, unixNow(), model::CertSource::kUpload);
   if (!inspected.ok()) co_return validationResponse(inspected.errors);
   store::CertStore certs(ctx.redis);
   auto stored = co_await certs.put(d.domain, parsed.value.fullchain, parsed.value.key,

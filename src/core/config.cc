@@ -493,6 +493,16 @@ WorkerConfig loadWorkerConfig(const ConfigReader& r) {
   c.enforce_acme_cname_check = r.boolean("ENFORCE_ACME_CNAME_CHECK");
   c.wait_for_cname = r.boolean("WAIT_FOR_CNAME");
   c.cname_wait_secs = static_cast<int>(r.integer("CNAME_WAIT_SECS", 0, 3600));
+  if (auto resolver = std::string(trim(r.str("ACME_DNS_RESOLVER"))); !resolver.empty()) {
+    auto ep = parseEndpoint(resolver, 53);
+    boost::system::error_code ec;
+    if (ep) boost::asio::ip::make_address(ep->host, ec);
+    if (!ep || ec) {
+      r.fail("ACME_DNS_RESOLVER", fmt::format("'{}' is not ip[:port]", resolver));
+    } else {
+      c.acme_dns_resolver = *ep;
+    }
+  }
   c.cname_base_domain = baseDomain(r);
   c.node_health_port = static_cast<uint16_t>(r.integer("NODE_HEALTH_PORT", 1, 65535));
   c.node_health_interval_secs = static_cast<int>(r.integer("NODE_HEALTH_INTERVAL_SECS", 1, 3600));

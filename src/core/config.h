@@ -163,6 +163,7 @@ struct WorkerConfig {
   bool enforce_acme_cname_check;
   bool wait_for_cname;
   int cname_wait_secs;
+  std::optional<Endpoint> acme_dns_resolver;  // nullopt: /etc/resolv.conf's first nameserver
   std::string cname_base_domain;
   uint16_t node_health_port;
   int node_health_interval_secs;

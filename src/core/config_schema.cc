@@ -40,7 +40,8 @@ constexpr ConfigVar kRows[] = {
     {"ALLOW_ORIGINS", "", "list", kApi, false, "Comma list of CORS origins; empty disables CORS."},
     {"ENABLE_TEST_ENDPOINTS", "false", "bool", kApi, false,
      "Serve /__test__/* (never in production)."},
-    {"STATIC_DIR", "", "path", kApi, false, "Admin UI files; empty uses the built-in page."},
+    {"STATIC_DIR", "", "path", kApi, false,
+     "Admin UI files; empty: the built web/dist, else the built-in page."},
 
     // Edge
     {"EDGE_HTTP_BIND", "0.0.0.0:8080", "host:port", kEdge, false,
@@ -126,6 +127,9 @@ constexpr ConfigVar kRows[] = {
     {"WAIT_FOR_CNAME", "true", "bool", kWorker, false,
      "Wait for the _acme-challenge CNAME to appear."},
     {"CNAME_WAIT_SECS", "10", "seconds", kWorker, false, "How long to wait for it."},
+    {"ACME_DNS_RESOLVER", "", "ip[:port]", kWorker, false,
+     "Cirrus: recursive resolver asked for the _acme-challenge CNAME; empty: the first "
+     "nameserver of /etc/resolv.conf."},
     {"NODE_HEALTH_PORT", "9145", "port", kWorker, false,
      "Port of each edge node's admin /healthz."},
     {"NODE_HEALTH_INTERVAL_SECS", "10", "seconds", kWorker, false, "Health check period."},

@@ -1,4 +1,4 @@
-#include "api/certificate_check.h"
+#include "model/certificate_check.h"
 
 #include <ctime>
 #include <memory>
@@ -10,7 +10,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-namespace cirrus::api {
+namespace cirrus::model {
 namespace {
 
 struct BioFree {
@@ -62,16 +62,17 @@ std::vector<std::string> dnsNames(X509* cert) {
 
 }  // namespace
 
-model::Validated<model::CertificateMeta> inspectCertificateUpload(
-    std::string_view domain, const model::CertificateUpload& upload, int64_t now) {
-  model::Validated<model::CertificateMeta> out;
-  const model::Loc chain_loc{std::string("fullchain")};
-  const model::Loc key_loc{std::string("key")};
+Validated<CertificateMeta> inspectCertificate(std::string_view domain,
+                                              const CertificateUpload& upload, int64_t now,
+                                              CertSource source) {
+  Validated<CertificateMeta> out;
+  const Loc chain_loc{std::string("fullchain")};
+  const Loc key_loc{std::string("key")};
 
   BioPtr chain_bio = memBio(upload.fullchain);
   X509Ptr leaf(PEM_read_bio_X509(chain_bio.get(), nullptr, nullptr, nullptr));
   if (!leaf) {
-    out.errors.push_back(model::FieldError::valueError(chain_loc, "not a PEM certificate"));
+    out.errors.push_back(FieldError::valueError(chain_loc, "not a PEM certificate"));
   } else {
     // Every further block must be a certificate too (intermediates).
     for (int i = 0; i < 16; ++i) {
@@ -84,31 +85,30 @@ model::Validated<model::CertificateMeta> inspectCertificateUpload(
   BioPtr key_bio = memBio(upload.key);
   KeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
   ERR_clear_error();
-  if (!key) out.errors.push_back(model::FieldError::valueError(key_loc, "not a PEM private key"));
+  if (!key) out.errors.push_back(FieldError::valueError(key_loc, "not a PEM private key"));
 
   if (!leaf) return out;
   if (key && X509_check_private_key(leaf.get(), key.get()) != 1) {
-    out.errors.push_back(
-        model::FieldError::valueError(key_loc, "the key does not match the certificate"));
+    out.errors.push_back(FieldError::valueError(key_loc, "the key does not match the certificate"));
   }
   ERR_clear_error();
   std::string host(domain);
   if (X509_check_host(leaf.get(), host.data(), host.size(), 0, nullptr) != 1) {
     out.errors.push_back(
-        model::FieldError::valueError(chain_loc, "the certificate does not cover " + host));
+        FieldError::valueError(chain_loc, "the certificate does not cover " + host));
   }
   auto& meta = out.value;
   meta.domain = host;
   meta.not_before = toUnix(X509_get0_notBefore(leaf.get()));
   meta.not_after = toUnix(X509_get0_notAfter(leaf.get()));
   meta.issuer = issuerLine(leaf.get());
-  meta.source = model::CertSource::kUpload;
+  meta.source = source;
   meta.updated_at = now;
   meta.names = dnsNames(leaf.get());
   if (meta.not_after <= now) {
-    out.errors.push_back(model::FieldError::valueError(chain_loc, "the certificate has expired"));
+    out.errors.push_back(FieldError::valueError(chain_loc, "the certificate has expired"));
   }
   return out;
 }
 
-}  // namespace cirrus::api
+}  // namespace cirrus::model

@@ -245,7 +245,9 @@ asio::awaitable<Result<void>> TaskConsumer::handle(const Delivery& delivery) {
     co_return done;
   }
   update.error = result.error().message();
-  if (options_.retry.shouldRetry(update.attempts)) {
+  // A handler's non-retryable error (a refusal that another attempt cannot change: bad
+  // arguments, a CA rejecting the identifier, a missing customer DNS record) fails at once.
+  if (result.error().retryable() && options_.retry.shouldRetry(update.attempts)) {
     auto delay = options_.retry.delayAfter(update.attempts);
     update.status = store::TaskStatus::kRetrying;
     log::warn("task failed; retrying", {{"queue", options_.queue},

@@ -1,8 +1,8 @@
-// `cirrus worker` (spec §2, §8): consumes the `health` queue (handler `cname.node_health`),
-// runs the periodic scheduler (node health every NODE_HEALTH_INTERVAL_SECS) under the Redis
-// leader lease, and serves /metrics + /healthz on WORKER_METRICS_BIND, on one io_context
-// thread. The `acme` queue is not consumed by this build (no ACME client yet): its tasks stay
-// queued for a worker that has one. SIGTERM: stop taking tasks, finish the one in hand,
+// `cirrus worker` (spec §2, §8): consumes the `health` queue (`cname.node_health`) and the
+// `acme` queue (`acme.issue_certificate`, `acme.scan_and_renew`), runs the periodic scheduler
+// (node health every NODE_HEALTH_INTERVAL_SECS, the renewal scan on ACME_RENEW_CRON) under the
+// Redis leader lease, and serves /metrics + /healthz on WORKER_METRICS_BIND, on one io_context
+// thread. SIGTERM: stop taking tasks, finish the one in hand,
 // release the lease, exit 0.
 #pragma once
 

@@ -139,9 +139,10 @@ def axfr_lines(port: int, tsig: bool = False, zone: str = BASE) -> list[str]:
 
 class DnsMaster:
     def __init__(self, group: ProcessGroup, cirrus: str, redis_url: str, slaves: list[str],
-                 tsig: str = "", env: dict | None = None, name: str = "dns"):
+                 tsig: str = "", env: dict | None = None, name: str = "dns",
+                 port: int | None = None):
         self.group = group
-        self.port = free_port()
+        self.port = port or free_port()
         self.metrics_port = free_port()
         self.env = {
             "REDIS_URL": redis_url,

@@ -17,55 +17,8 @@ import dns.rdatatype
 import pytest
 import requests
 
-from harness import free_port, wait_until
-
-ZONE = "acme.cdn.test"
-
-
-class AcmeDns:
-    """One `cirrus acme-dns` process on free loopback ports."""
-
-    def __init__(self, procs, cirrus, redis_url: str, name: str = "acme-dns"):
-        self.api_port = free_port()
-        self.dns_port = free_port()
-        self.proc = procs.spawn([cirrus, "acme-dns"], name, env={
-            "REDIS_URL": redis_url,
-            "ACMEDNS_API_BIND": f"127.0.0.1:{self.api_port}",
-            "ACMEDNS_DNS_BIND": f"127.0.0.1:{self.dns_port}",
-            "ACMEDNS_ZONE": ZONE,
-            "LOG_FORMAT": "text",
-        })
-        wait_until(self.healthy, 10, f"{name} answers /health")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.api_port}"
-
-    def healthy(self) -> bool:
-        assert self.proc.alive(), self.proc.output()
-        return requests.get(self.url + "/health", timeout=2).status_code == 200
-
-    def register(self, body=None) -> dict:
-        r = requests.post(self.url + "/register", json=body, timeout=5)
-        assert r.status_code == 201, r.text
-        return r.json()
-
-    def update(self, account: dict, txt: str, subdomain: str | None = None,
-               key: str | None = None) -> requests.Response:
-        headers = {"X-Api-User": account["username"], "X-Api-Key": key or account["password"]}
-        body = {"subdomain": subdomain or account["subdomain"], "txt": txt}
-        return requests.post(self.url + "/update", json=body, headers=headers, timeout=5)
-
-    def query(self, name: str, rdtype="TXT", tcp: bool = False) -> dns.message.Message:
-        q = dns.message.make_query(name, rdtype)
-        if tcp:
-            return dns.query.tcp(q, "127.0.0.1", port=self.dns_port, timeout=3)
-        return dns.query.udp(q, "127.0.0.1", port=self.dns_port, timeout=3)
-
-    def txt(self, name: str, tcp: bool = False) -> list[str]:
-        m = self.query(name, "TXT", tcp)
-        assert m.rcode() == dns.rcode.NOERROR, dns.rcode.to_text(m.rcode())
-        return sorted(s.decode() for rrset in m.answer for rr in rrset for s in rr.strings)
+from acme_fixtures import ZONE, AcmeDns
+from harness import wait_until
 
 
 def digest(token: str) -> str:

@@ -1,4 +1,4 @@
-#include "api/certificate_check.h"
+#include "model/certificate_check.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cirrus::api {
+namespace cirrus::model {
 namespace {
 
 struct Pem {
@@ -41,7 +41,7 @@ constexpr int64_t kNow = 1'700'000'000;
 
 TEST(CertificateCheckTest, AcceptsMatchingKeyAndCoveredDomain) {
   auto pem = makeCert("a.example", "DNS:a.example,DNS:www.a.example", 30);
-  auto r = inspectCertificateUpload("www.a.example", {pem.cert, pem.key}, 0);
+  auto r = inspectCertificate("www.a.example", {pem.cert, pem.key}, 0);
   ASSERT_TRUE(r.ok()) << model::describe(r.errors);
   EXPECT_EQ(r.value.source, model::CertSource::kUpload);
   EXPECT_EQ(r.value.names, (std::vector<std::string>{"a.example", "www.a.example"}));
@@ -49,33 +49,41 @@ TEST(CertificateCheckTest, AcceptsMatchingKeyAndCoveredDomain) {
   EXPECT_NE(r.value.issuer.find("CN=a.example"), std::string::npos);
 }
 
+TEST(CertificateCheckTest, RecordsTheSourceItIsGiven) {
+  auto pem = makeCert("s.example", "DNS:s.example", 30);
+  auto r = inspectCertificate("s.example", {pem.cert, pem.key}, kNow, model::CertSource::kAcme);
+  ASSERT_TRUE(r.ok()) << model::describe(r.errors);
+  EXPECT_EQ(r.value.source, model::CertSource::kAcme);
+  EXPECT_EQ(r.value.updated_at, kNow);
+}
+
 TEST(CertificateCheckTest, RejectsAKeyOfAnotherCertificate) {
   auto a = makeCert("k1.example", "DNS:k1.example", 30);
   auto b = makeCert("k2.example", "DNS:k2.example", 30);
-  auto r = inspectCertificateUpload("k1.example", {a.cert, b.key}, kNow);
+  auto r = inspectCertificate("k1.example", {a.cert, b.key}, kNow);
   ASSERT_EQ(r.errors.size(), 1u) << model::describe(r.errors);
   EXPECT_EQ(model::formatLoc(r.errors[0].loc), "key");
 }
 
 TEST(CertificateCheckTest, RejectsADomainTheCertificateDoesNotCover) {
   auto a = makeCert("c.example", "DNS:c.example", 30);
-  auto r = inspectCertificateUpload("d.example", {a.cert, a.key}, kNow);
+  auto r = inspectCertificate("d.example", {a.cert, a.key}, kNow);
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(model::formatLoc(r.errors[0].loc), "fullchain");
 }
 
 TEST(CertificateCheckTest, WildcardCoversOneLabel) {
   auto a = makeCert("w", "DNS:*.w.example", 30);
-  EXPECT_TRUE(inspectCertificateUpload("x.w.example", {a.cert, a.key}, kNow).ok());
-  EXPECT_FALSE(inspectCertificateUpload("y.x.w.example", {a.cert, a.key}, kNow).ok());
+  EXPECT_TRUE(inspectCertificate("x.w.example", {a.cert, a.key}, kNow).ok());
+  EXPECT_FALSE(inspectCertificate("y.x.w.example", {a.cert, a.key}, kNow).ok());
 }
 
 TEST(CertificateCheckTest, RejectsExpiredAndGarbage) {
   auto a = makeCert("e.example", "DNS:e.example", 1);
-  EXPECT_FALSE(inspectCertificateUpload("e.example", {a.cert, a.key}, kNow * 2).ok());
-  auto r = inspectCertificateUpload("e.example", {"junk", "junk"}, kNow);
+  EXPECT_FALSE(inspectCertificate("e.example", {a.cert, a.key}, kNow * 2).ok());
+  auto r = inspectCertificate("e.example", {"junk", "junk"}, kNow);
   EXPECT_EQ(r.errors.size(), 2u);
 }
 
 }  // namespace
-}  // namespace cirrus::api
+}  // namespace cirrus::model

@@ -97,6 +97,30 @@ TEST_F(TaskConsumerTest, EnqueuedTaskIsHandledRecordedAndAcknowledged) {
   EXPECT_EQ(raw({"XPENDING", "cdn:tasks:health", "cirrus-workers"}).elements()[0].integer(), 0);
 }
 
+TEST_F(TaskConsumerTest, NonRetryableFailureGoesToTheDeadLetterWithoutRetry) {
+  int runs = 0;
+  registry_.add("cname.node_health",
+                [&](TaskContext) -> boost::asio::awaitable<Result<nlohmann::json>> {
+                  ++runs;
+                  co_return badRequest("the customer CNAME is missing");
+                });
+  std::string id = enqueue("cname.node_health");
+  TaskConsumer consumer(io_.get_executor(), server_.options(), options(), registry_,
+                        [&](const TaskReport& r) { reports_.push_back(r); });
+
+  ASSERT_TRUE(pollUntil(consumer, [&] { return !reports_.empty(); }));
+  EXPECT_EQ(reports_[0].outcome, TaskOutcome::kFailed);
+  auto failed = record(id);
+  EXPECT_EQ(failed.status, TaskStatus::kFailed);
+  EXPECT_EQ(failed.attempts, 1);
+  EXPECT_THAT(failed.error, ::testing::HasSubstr("CNAME is missing"));
+  EXPECT_EQ(raw({"ZCARD", "cdn:tasks:health:delayed"}).integer(), 0);
+  EXPECT_EQ(raw({"XLEN", "cdn:tasks:health:dead"}).integer(), 1);
+  pollUntil(
+      consumer, [] { return false; }, 300ms);
+  EXPECT_EQ(runs, 1);
+}
+
 TEST_F(TaskConsumerTest, FailingTaskRetriesWithGrowingDelayThenGoesToTheDeadLetter) {
   std::vector<std::chrono::steady_clock::time_point> runs;
   registry_.add("cname.node_health",
