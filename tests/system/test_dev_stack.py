@@ -1,7 +1,13 @@
 """`make up` / `make down` (scripts/dev-stack): Redis with AOF under a state directory and every
 built component under supervisord; a second `up` reuses the data."""
+import json
+import ssl
 import subprocess
+import urllib.request
 
+import dns.message
+import dns.query
+import dns.rcode
 import redis
 
 from harness import ROOT, free_port, wait_until
@@ -22,6 +28,8 @@ def stack_env(tmp_path, cirrus, redis_port):
         env[var] = f"127.0.0.1:{free_port()}"
     env["DNS_MASTER_BIND_ADDR"] = "127.0.0.1"
     env["DNS_MASTER_PORT"] = str(free_port())
+    for var in ["PEBBLE_PORT", "PEBBLE_MANAGEMENT_PORT", "DEV_RESOLVER_PORT"]:
+        env[var] = str(free_port())
     return env
 
 
@@ -42,6 +50,23 @@ def test_up_serves_redis_with_aof_and_down_stops_it_and_data_survives(procs, tmp
     assert client.config_get("appendonly")["appendonly"] == "yes"
     assert client.config_get("dir")["dir"] == str(tmp_path / "state" / "redis")
     client.set("cirrus:test:persist", "kept")
+
+    # The development ACME CA answers on its port with the CA the worker is told to trust,
+    # and the dev resolver serves the acme-dns zone through acme-dns.
+    ca = tmp_path / "state" / "pebble" / "ca.pem"
+    ctx = ssl.create_default_context(cafile=str(ca))
+    directory = f"https://127.0.0.1:{env['PEBBLE_PORT']}/dir"
+
+    def pebble_directory():
+        with urllib.request.urlopen(directory, context=ctx, timeout=2) as r:
+            return json.load(r)
+    assert "newOrder" in wait_until(pebble_directory, 30, "pebble from make up")
+    soa = dns.message.make_query("acme.cdn.local.test.", "SOA")
+    answer = wait_until(lambda: dns.query.udp(soa, "127.0.0.1", timeout=1,
+                                              port=int(env["DEV_RESOLVER_PORT"])), 20,
+                        "unbound from make up")
+    assert answer.rcode() == dns.rcode.NOERROR and answer.answer, answer
+    assert f"pebble    {directory}" in out
 
     down(env)
     wait_until(lambda: not up.alive(), 30, "supervisord to exit after make down")
