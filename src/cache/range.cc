@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -25,6 +26,13 @@ std::optional<int64_t> parseDigits(std::string_view s) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
   return v;
+}
+
+// The last byte of the block starting at block_first, saturating: an origin may state any
+// complete length up to INT64_MAX in Content-Range, and the block holding its last byte would
+// otherwise end past it (block_first + block_size overflows int64).
+int64_t blockLast(int64_t block_first, int64_t block_size) {
+  return block_first + std::min(block_size - 1, std::numeric_limits<int64_t>::max() - block_first);
 }
 
 }  // namespace
@@ -151,12 +159,13 @@ BlockSpan blocksCovering(int64_t first, int64_t last, int64_t block_size) {
 }
 
 std::string blockRangeHeader(int64_t index, int64_t block_size) {
-  return fmt::format("bytes={}-{}", index * block_size, (index + 1) * block_size - 1);
+  int64_t first = index * block_size;
+  return fmt::format("bytes={}-{}", first, blockLast(first, block_size));
 }
 
 BlockPiece pieceOfBlock(int64_t index, int64_t block_size, int64_t first, int64_t last) {
   int64_t block_first = index * block_size;
-  int64_t block_last = block_first + block_size - 1;
+  int64_t block_last = blockLast(block_first, block_size);
   int64_t from = std::max(first, block_first);
   int64_t to = std::min(last, block_last);
   return BlockPiece{from - block_first, std::max<int64_t>(0, to - from + 1)};
@@ -171,7 +180,7 @@ BlockFetch classifyBlockResponse(unsigned status, std::string_view content_range
   if (!cr || !cr->complete_length) return BlockFetch::kMismatch;
   int64_t first = index * block_size;
   // The last block ends at the representation's end; every other block is full.
-  int64_t last = std::min(first + block_size, *cr->complete_length) - 1;
+  int64_t last = first + std::min(block_size, *cr->complete_length - first) - 1;
   if (cr->first != first || cr->last != last || body_size != last - first + 1) {
     return BlockFetch::kMismatch;
   }
