@@ -129,6 +129,7 @@ std::optional<uint32_t> parseTtl(std::string_view s) {
     }
     if (!digits) return std::nullopt;
     total += number * unit;
+    if (total > 0x7fffffffULL) return std::nullopt;  // also keeps the sum from wrapping
     number = 0;
     digits = false;
   }
@@ -183,9 +184,7 @@ class Parser {
     if (text == "@") return origin_;
     auto parsed = dnswire::Name::fromText(text);
     if (!parsed) return fail("bad name '" + text + "'");
-    if (!text.empty() && text.back() == '.' && (text.size() < 2 || text[text.size() - 2] != '\\')) {
-      return *parsed;
-    }
+    if (isAbsolute(text)) return *parsed;
     auto full = parsed->concat(origin_);
     if (!full) return fail("name too long '" + text + "'");
     return *full;
@@ -297,7 +296,11 @@ class Parser {
       }
       case dnswire::RRType::kTxt: {
         std::vector<std::string> strings;
-        for (const auto& tok : r) strings.push_back(unescape(tok.text));
+        for (const auto& tok : r) {
+          auto text = unescape(tok.text);
+          if (!text) return fail("bad \\DDD escape in '" + tok.text + "' (at most \\255)");
+          strings.push_back(std::move(*text));
+        }
         auto v = dnswire::encodeTxt(strings);
         if (!v) return fail("bad TXT data");
         return *v;
@@ -325,8 +328,18 @@ class Parser {
     }
   }
 
-  // Presentation escapes inside a character-string: "\X" is X, "\DDD" is that octet.
-  static std::string unescape(const std::string& s) {
+  // A name is absolute when it ends with an unescaped dot. Backslashes right before the final
+  // dot escape each other in pairs; only an odd run escapes the dot.
+  static bool isAbsolute(const std::string& text) {
+    if (text.empty() || text.back() != '.') return false;
+    size_t backslashes = 0;
+    for (size_t i = text.size() - 1; i > 0 && text[i - 1] == '\\'; --i) ++backslashes;
+    return backslashes % 2 == 0;
+  }
+
+  // Presentation escapes inside a character-string: "\X" is X, "\DDD" is that octet (at most
+  // 255, RFC 1035 §5.1); nullopt for a larger \DDD.
+  static std::optional<std::string> unescape(const std::string& s) {
     std::string out;
     for (size_t k = 0; k < s.size(); ++k) {
       if (s[k] != '\\' || k + 1 >= s.size()) {
@@ -336,7 +349,9 @@ class Parser {
       if (k + 3 < s.size() && std::isdigit(static_cast<unsigned char>(s[k + 1])) &&
           std::isdigit(static_cast<unsigned char>(s[k + 2])) &&
           std::isdigit(static_cast<unsigned char>(s[k + 3]))) {
-        out += static_cast<char>((s[k + 1] - '0') * 100 + (s[k + 2] - '0') * 10 + (s[k + 3] - '0'));
+        int octet = (s[k + 1] - '0') * 100 + (s[k + 2] - '0') * 10 + (s[k + 3] - '0');
+        if (octet > 255) return std::nullopt;
+        out += static_cast<char>(octet);
         k += 3;
       } else {
         out += s[++k];

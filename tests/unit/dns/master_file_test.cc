@@ -49,6 +49,44 @@ TEST(MasterFileTest, ParsesOwnersTtlsClassesAndRdata) {
   EXPECT_NE(zone->find(n("deep.sub.example.test"), dnswire::RRType::kA), nullptr);
 }
 
+TEST(MasterFileTest, AnOwnerEndingInAnEscapedBackslashIsAbsolute) {
+  // In the file, "x\\." is the label x-backslash followed by the root: an absolute name
+  // outside the zone (it used to be taken as relative and put under the origin).
+  auto absolute = parseMasterFile(R"($ORIGIN example.test.
+$TTL 60
+@ IN SOA ns1 hostmaster 1 3600 600 1209600 60
+@ IN NS ns1
+x\\. IN A 192.0.2.1
+)",
+                                  n("example.test"));
+  ASSERT_FALSE(absolute);
+  EXPECT_NE(absolute.error().message().find("outside the zone"), std::string::npos)
+      << absolute.error().message();
+  // "y\." (an escaped dot) is the relative label "y.".
+  auto relative = parseMasterFile(R"($ORIGIN example.test.
+$TTL 60
+@ IN SOA ns1 hostmaster 1 3600 600 1209600 60
+@ IN NS ns1
+y\. IN A 192.0.2.2
+)",
+                                  n("example.test"));
+  ASSERT_TRUE(relative) << relative.error().message();
+  EXPECT_NE(relative->find(n("y\\..example.test"), dnswire::RRType::kA), nullptr);
+}
+
+TEST(MasterFileTest, TxtEscapesAboveTwoFiftyFiveAreRefused) {
+  auto zone = parseMasterFile(R"($ORIGIN example.test.
+$TTL 60
+@ IN SOA ns1 hostmaster 1 3600 600 1209600 60
+@ IN NS ns1
+t IN TXT "ok\065" "bad\256"
+)",
+                              n("example.test"));
+  ASSERT_FALSE(zone);
+  EXPECT_NE(zone.error().message().find("line 5"), std::string::npos);
+  EXPECT_NE(zone.error().message().find("\\255"), std::string::npos);
+}
+
 TEST(MasterFileTest, ErrorsNameTheLine) {
   auto zone = parseMasterFile("$TTL 60\n@ SOA ns hm 1 1 1 1 1\nwww A 300.1.1.1\n", n("x.test"));
   ASSERT_FALSE(zone);
