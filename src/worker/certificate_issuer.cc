@@ -94,7 +94,9 @@ asio::awaitable<Result<nlohmann::json>> CertificateIssuer::issue(tasks::TaskCont
     attempt.status.issued_at = now;
   } else {
     attempt.status.status = model::AcmeState::kFailed;
-    attempt.status.error = result.error().message();
+    // What the operator reads in GET domains/{d}/acme: the reason without the error-class
+    // prefix ("create the DNS record ...", "ACME newOrder refused (400): rejectedIdentifier...").
+    attempt.status.error = result.error().context();
     log::warn("certificate issuance failed",
               {{"domain", attempt.domain}, {"task", task.id}, {"error", attempt.status.error}});
   }
