@@ -13,11 +13,12 @@ def test_origin_read_timeout_is_504(edge_stack, origins):
     edge = start(env={"EDGE_ORIGIN_READ_TIMEOUT": "500ms"})
     started = time.monotonic()
     with socket.create_connection(("127.0.0.1", edge.http), timeout=10) as s:
-        s.sendall(b"GET /slow HTTP/1.1\r\nHost: t.test\r\nx-origin-delay: 3\r\n\r\n")
+        s.sendall(b"GET /slow HTTP/1.1\r\nHost: t.test\r\nx-origin-delay: 10\r\n\r\n")
         status, _, _ = read_response(s.makefile("rb"))
     elapsed = time.monotonic() - started
     assert status == 504
-    assert 0.4 < elapsed < 2.0
+    # The read timeout, not the origin's 10 s answer, ended it (and the counter says which).
+    assert 0.4 < elapsed < 8.0
     assert edge.metric("nginx_upstream_timeouts_total") == 1
 
 
@@ -44,7 +45,7 @@ def test_origin_connect_timeout_is_504(edge_stack):
             status, _, _ = read_response(s.makefile("rb"))
         elapsed = time.monotonic() - started
         assert status == 504
-        assert 0.25 < elapsed < 2.0
+        assert 0.25 < elapsed < 8.0  # the connect timeout, not the socket's own
         assert edge.metric("nginx_upstream_timeouts_total") == 1
     finally:
         for c in fillers:

@@ -48,15 +48,12 @@ def test_stopped_node_goes_inactive_and_comes_back(worker_stack):
     assert node(r, "node-off")["last_check"] == "0", "a disabled node is never probed"
     assert pubsub.get_message(timeout=0.2) is None, "no publish without a transition"
 
-    stopped_at = time.monotonic()
     assert edge_b.proc.stop() == 0
     wait_until(lambda: node(r, "node-b")["active"] == "0", 15, "node-b inactive")
     b = node(r, "node-b")
     assert int(b["fails"]) >= 2 and b["succs"] == "0"
     assert b["last_error"], b
     assert int(b["last_check"]) > 0
-    # Two failed probes at one per second: not before the threshold could be reached.
-    assert time.monotonic() - stopped_at >= 1.0
     message = wait_until(lambda: pubsub.get_message(timeout=0.2), 5, "cdn:cname:dirty")
     assert message["channel"] == "cdn:cname:dirty"
     assert node(r, "node-a")["active"] == "1"
