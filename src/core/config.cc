@@ -376,11 +376,31 @@ ApiConfig loadApiConfig(const ConfigReader& r) {
   return c;
 }
 
+namespace {
+
+// Two listeners on one port whose addresses overlap (equal, or either a wildcard). The edge
+// binds with SO_REUSEPORT, so the kernel would accept both and split connections between
+// them: plain HTTP would land on the TLS listener at random.
+bool bindsOverlap(const Endpoint& a, const Endpoint& b) {
+  auto wildcard = [](const std::string& h) { return h == "0.0.0.0" || h == "::" || h.empty(); };
+  return a.port == b.port && (a.host == b.host || wildcard(a.host) || wildcard(b.host));
+}
+
+}  // namespace
+
 EdgeConfig loadEdgeConfig(const ConfigReader& r, unsigned hardware_threads) {
   EdgeConfig c;
   c.http_bind = r.endpoint("EDGE_HTTP_BIND");
   c.https_bind = r.endpoint("EDGE_HTTPS_BIND");
   c.admin_bind = r.endpoint("EDGE_ADMIN_BIND");
+  if (bindsOverlap(c.https_bind, c.http_bind)) {
+    r.fail("EDGE_HTTPS_BIND", fmt::format("'{}' overlaps EDGE_HTTP_BIND '{}'",
+                                          c.https_bind.toString(), c.http_bind.toString()));
+  }
+  if (bindsOverlap(c.admin_bind, c.http_bind) || bindsOverlap(c.admin_bind, c.https_bind)) {
+    r.fail("EDGE_ADMIN_BIND",
+           fmt::format("'{}' overlaps the HTTP or HTTPS listener", c.admin_bind.toString()));
+  }
   c.metrics_allow = r.cidrList("EDGE_METRICS_ALLOW");
   auto workers = lower(trim(r.str("EDGE_WORKERS")));
   c.workers = workers == "auto" ? std::max(1u, hardware_threads)

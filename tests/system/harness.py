@@ -23,16 +23,24 @@ def cirrus_bin() -> str:
     return path
 
 
+_handed_out: set[int] = set()
+
+
 def free_port(host: str = "127.0.0.1", kind: int = socket.SOCK_STREAM) -> int:
-    """A port that is free for both TCP and UDP right now."""
+    """A port that is free for both TCP and UDP right now and was not handed out before in
+    this run: the kernel may offer a just-closed port again, and two listeners of one process
+    (an edge's HTTP and HTTPS) must never get the same one."""
     for _ in range(100):
         with socket.socket(socket.AF_INET, kind) as s:
             s.bind((host, 0))
             port = s.getsockname()[1]
+        if port in _handed_out:
+            continue
         other = socket.SOCK_DGRAM if kind == socket.SOCK_STREAM else socket.SOCK_STREAM
         try:
             with socket.socket(socket.AF_INET, other) as s2:
                 s2.bind((host, port))
+            _handed_out.add(port)
             return port
         except OSError:
             continue

@@ -204,6 +204,24 @@ TEST(ConfigReaderTest, TypedGettersParseValues) {
   EXPECT_EQ(r.choice("LOG_FORMAT", {"json", "text"}), "text");
 }
 
+TEST(ConfigLoadTest, EdgeListenersMustNotShareAPort) {
+  auto load = [](const ConfigReader& r) { loadEdgeConfig(r, 2); };
+  auto same = configError([&] {
+    load(reader({{"EDGE_HTTP_BIND", "127.0.0.1:8080"}, {"EDGE_HTTPS_BIND", "127.0.0.1:8080"}}));
+  });
+  EXPECT_EQ(same.variable(), "EDGE_HTTPS_BIND");
+  EXPECT_NE(std::string(same.what()).find("overlaps EDGE_HTTP_BIND"), std::string::npos);
+  // A wildcard overlaps every address of its port.
+  auto wildcard = configError([&] {
+    load(reader({{"EDGE_HTTP_BIND", "0.0.0.0:8080"}, {"EDGE_ADMIN_BIND", "127.0.0.1:8080"}}));
+  });
+  EXPECT_EQ(wildcard.variable(), "EDGE_ADMIN_BIND");
+  // Distinct addresses on one port are fine (one listener per interface).
+  auto c = loadEdgeConfig(
+      reader({{"EDGE_HTTP_BIND", "127.0.0.1:8080"}, {"EDGE_HTTPS_BIND", "127.0.0.2:8080"}}), 2);
+  EXPECT_EQ(c.https_bind.port, 8080);
+}
+
 TEST(ConfigReaderTest, GetterErrorsNameTheVariableAndQuoteTheValue) {
   auto r = reader({{"REDIS_PORT", "70000"}, {"COOKIE_SECURE", "maybe"}, {"LOG_FORMAT", "xml"}});
   auto e = configError([&] { r.integer("REDIS_PORT", 1, 65535); });
