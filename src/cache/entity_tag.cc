@@ -5,6 +5,8 @@
 namespace cirrus::cache {
 
 bool isWeakEtag(std::string_view etag) {
+  // Trimmed like its siblings: "  W/\"x\"" is a valid weak tag, so it must not count as strong.
+  etag = trimOws(etag);
   return etag.starts_with("W/") && isValidEtag(etag);
 }
 
@@ -40,11 +42,20 @@ bool weakEtagMatch(std::string_view a, std::string_view b) {
 }
 
 bool noneMatchListMatches(std::string_view list, std::string_view etag) {
-  bool match = false;
-  forEachListMember(list, [&](std::string_view member) {
-    if (member == "*" || weakEtagMatch(member, etag)) match = true;
-  });
-  return match;
+  // Not forEachListMember: an entity-tag is not a quoted-string, so a backslash inside one
+  // (etagc allows it) escapes nothing; `"a\", "b"` is the two tags "a\" and "b".
+  size_t start = 0;
+  bool quoted = false;
+  for (size_t i = 0; i <= list.size(); ++i) {
+    if (i < list.size()) {
+      if (list[i] == '"') quoted = !quoted;
+      if (list[i] != ',' || quoted) continue;
+    }
+    std::string_view member = trimOws(list.substr(start, i - start));
+    if (member == "*" || weakEtagMatch(member, etag)) return true;
+    start = i + 1;
+  }
+  return false;
 }
 
 }  // namespace cirrus::cache

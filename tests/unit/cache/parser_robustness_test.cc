@@ -116,6 +116,23 @@ TEST(ParserRobustnessTest, EtagListsAndIfRangeNeverCrash) {
   }
 }
 
+// Found by cache_control_fuzz in CI: a weak tag after whitespace was valid but not weak, so
+// strongEtagMatch (which trims) and isWeakEtag (which did not) disagreed about it.
+TEST(ParserRobustnessTest, WeakEtagAfterWhitespaceIsWeak) {
+  EXPECT_TRUE(isWeakEtag("  W/\"xyz\""));
+  EXPECT_TRUE(isWeakEtag("\tW/\"xyz\" "));
+  EXPECT_FALSE(isWeakEtag("  \"xyz\""));
+  EXPECT_FALSE(strongEtagMatch("  W/\"xyz\"", "W/\"xyz\""));
+  EXPECT_TRUE(weakEtagMatch("  W/\"xyz\"", "\"xyz\""));
+}
+
+// etagc allows a backslash and it escapes nothing: the list below names two tags.
+TEST(ParserRobustnessTest, BackslashInsideAnEtagListMemberEscapesNothing) {
+  EXPECT_TRUE(noneMatchListMatches("\"a\\\", \"b\"", "\"b\""));
+  EXPECT_TRUE(noneMatchListMatches("\"a\\\", \"b\"", "\"a\\\""));
+  EXPECT_FALSE(noneMatchListMatches("\"a,b\"", "\"a\""));
+}
+
 TEST(ParserRobustnessTest, DiskPreludeRejectsEveryTruncationAndSurvivesBitFlips) {
   test::ObjectSpec spec;
   spec.response_fields = {{"Cache-Control", "max-age=60"},
