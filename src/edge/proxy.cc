@@ -319,6 +319,9 @@ asio::awaitable<std::pair<bool, bool>> ClientConnection::readOrigin(Transport& o
   origin.setDeadline(ctx_.options.origin_read_timeout);
   auto [ec, n] =
       co_await origin.readSome(asio::buffer(origin_buf_.get(), ctx_.options.buffer_size));
+  // The timeout is for this read only: the client write that follows may take longer (a slow
+  // client, an HTTP/2 window) without the origin connection expiring meanwhile.
+  origin.clearDeadline();
   ob = 0;
   oe = n;
   if (ec == asio::error::eof || (!ec && n == 0)) co_return std::pair{true, true};
@@ -399,6 +402,7 @@ asio::awaitable<ClientConnection::Exchange> ClientConnection::exchange(OriginCon
     }
     origin.setDeadline(ctx_.options.origin_read_timeout);
     auto [ec, n] = co_await origin.readSome(asio::buffer(obuf + oe, ocap - oe));
+    origin.clearDeadline();
     if (ec || n == 0) {
       if (origin.timedOut()) {
         co_await failExchange(outcome, 504, "origin timeout", has_body);
@@ -451,6 +455,7 @@ asio::awaitable<bool> ClientConnection::sendRequestBody(Transport& origin, const
           co_return co_await failBody(outcome, origin.timedOut() ? 504 : 502,
                                       "origin write failed");
         }
+        origin.clearDeadline();  // the next client read has its own timeout
         begin_ += n;
         remaining -= n;
       }
@@ -483,6 +488,7 @@ asio::awaitable<bool> ClientConnection::sendRequestBody(Transport& origin, const
       if (co_await origin.writeAll(batch.span())) {
         co_return co_await failBody(outcome, origin.timedOut() ? 504 : 502, "origin write failed");
       }
+      origin.clearDeadline();
     }
     if (done) co_return true;
     if (!batch.full() && !co_await readMore()) co_return co_await failBody(outcome, 499, "");

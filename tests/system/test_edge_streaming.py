@@ -85,3 +85,29 @@ def test_large_upload_streams_to_the_origin_intact(edge_stack, origins):
         status, _, body = read_response(s.makefile("rb"))
         assert status == 200
         assert digest.hexdigest().encode() in body
+
+
+def test_a_client_pausing_longer_than_the_origin_read_timeout_still_gets_everything(
+        edge_stack, origins):
+    """The origin read timeout bounds each origin read, not the time the edge spends writing to
+    a slow client: the edge's writes block while the client pauses (small receive buffer), and
+    the origin connection must not expire meanwhile (EDGE_ORIGIN_READ_TIMEOUT is 2 s here)."""
+    import time
+    redis_server, start = edge_stack
+    origin = origins("o1")
+    put_domain(redis_server.client(), "slow.test", [http_origin(origin)])
+    edge = start()
+    size = 16 * 1024 * 1024
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 * 1024)
+        s.settimeout(30)
+        s.connect(("127.0.0.1", edge.http))
+        s.sendall(b"GET /slow-reader HTTP/1.1\r\nHost: slow.test\r\nx-origin-bytes: %d\r\n"
+                  b"Connection: close\r\n\r\n" % size)
+        first = s.recv(1024)
+        assert first.startswith(b"HTTP/1.1 200")
+        time.sleep(3.5)  # longer than the origin read timeout, with the edge blocked writing
+        received = len(first.split(b"\r\n\r\n", 1)[1])
+        while piece := s.recv(1 << 20):
+            received += len(piece)
+    assert received == size
