@@ -418,6 +418,9 @@ EdgeConfig loadEdgeConfig(const ConfigReader& r, unsigned hardware_threads) {
   if (c.origin_read_timeout.count() <= 0) r.fail("EDGE_ORIGIN_READ_TIMEOUT", "must be positive");
   c.access_log = r.str("EDGE_ACCESS_LOG");
   if (c.access_log.empty()) r.fail("EDGE_ACCESS_LOG", "must be stdout, off or a file path");
+  c.http2 = r.boolean("EDGE_HTTP2");
+  c.h2c = r.boolean("EDGE_H2C");
+  c.http2_max_streams = static_cast<uint32_t>(r.integer("EDGE_HTTP2_MAX_STREAMS", 1, 1000));
   return c;
 }
 

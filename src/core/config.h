@@ -120,6 +120,9 @@ struct EdgeConfig {
   std::chrono::milliseconds origin_connect_timeout;
   std::chrono::milliseconds origin_read_timeout;
   std::string access_log;  // "stdout", "off" or a path
+  bool http2;              // ALPN h2 on the HTTPS listener
+  bool h2c;                // h2 with prior knowledge on the plain listener
+  uint32_t http2_max_streams;
 };
 
 struct TsigKey {

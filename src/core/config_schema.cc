@@ -68,6 +68,12 @@ constexpr ConfigVar kRows[] = {
     {"EDGE_ORIGIN_READ_TIMEOUT", "30s", "duration", kEdge, false, "Origin read timeout."},
     {"EDGE_ACCESS_LOG", "stdout", "stdout|off|path", kEdge, false,
      "Access log destination; files reopen on SIGUSR1."},
+    {"EDGE_HTTP2", "true", "bool", kEdge, false,
+     "Offer HTTP/2 by ALPN on the HTTPS listener (clients choose; HTTP/1.1 stays available)."},
+    {"EDGE_H2C", "false", "bool", kEdge, false,
+     "Accept HTTP/2 with prior knowledge (h2c) on the plain HTTP listener."},
+    {"EDGE_HTTP2_MAX_STREAMS", "128", "count", kEdge, false,
+     "Concurrent streams an HTTP/2 client may open (SETTINGS_MAX_CONCURRENT_STREAMS)."},
 
     // DNS
     {"CNAME_BASE_DOMAIN", "cdn.local.test", "domain", kDns | kApi | kWorker | kAcmeDns, false,

@@ -6,6 +6,7 @@
 #include <boost/asio/buffer.hpp>
 
 #include "cache/cache_status.h"
+#include "edge/http2_connection.h"
 #include "edge/worker.h"
 
 namespace cirrus::edge {
@@ -62,27 +63,28 @@ std::string_view targetAuthority(std::string_view target) {
 }  // namespace
 
 ClientConnection::ClientConnection(WorkerContext& ctx, TransportPtr transport,
-                                   asio::ip::tcp::endpoint remote)
+                                   asio::ip::tcp::endpoint remote, bool h2_stream)
     : ctx_(ctx),
       transport_(std::move(transport)),
       remote_(remote),
       remote_text_(remote.address().to_string()),
       parser_(ctx.options.request_limits),
       buf_(new char[ctx.options.buffer_size]),
-      cap_(ctx.options.buffer_size) {
+      cap_(ctx.options.buffer_size),
+      h2_stream_(h2_stream) {
   ctx_.connections.insert(this);
-  ctx_.metrics.shared().active_connections.fetch_add(1, std::memory_order_relaxed);
+  if (!h2_stream_) ctx_.metrics.shared().active_connections.fetch_add(1, std::memory_order_relaxed);
 }
 
 ClientConnection::~ClientConnection() {
   ctx_.connections.erase(this);
-  ctx_.metrics.shared().active_connections.fetch_sub(1, std::memory_order_relaxed);
+  if (!h2_stream_) ctx_.metrics.shared().active_connections.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void ClientConnection::closeIfIdle() {
   // A connection that has not been served yet may carry a request already in flight (it
   // was accepted during the drain); it gets one answer, with Connection: close.
-  if (idle_ && begin_ == end_ && served_ > 0) {
+  if (idle_ && begin_ == end_ && served_ > 0 && transport_) {
     closed_ = true;
     transport_->close();
   }
@@ -195,7 +197,36 @@ void ClientConnection::logRequest(std::string_view host, const RequestOutcome& o
   ctx_.access_log.write(e);
 }
 
+asio::awaitable<bool> ClientConnection::readH2cPreface() {
+  std::string_view preface = Http2Connection::kPreface;
+  transport_->setDeadline(ctx_.options.client_header_timeout);
+  while (end_ - begin_ < preface.size()) {
+    if (!preface.starts_with(buffered())) co_return false;  // HTTP/1.1 after all
+    auto [ec, n] = co_await transport_->readSome(asio::buffer(buf_.get() + end_, cap_ - end_));
+    if (ec || n == 0) co_return false;
+    end_ += n;
+  }
+  co_return buffered().starts_with(preface);
+}
+
 asio::awaitable<void> ClientConnection::run() {
+  // h2c with prior knowledge (RFC 9113 §3.3) on the plain listener: the first bytes decide.
+  if (ctx_.options.h2c && !h2_stream_ && !transport_->isTls()) {
+    bool h2 = co_await readH2cPreface();
+    if (h2) {
+      // The session counts itself as the client connection from here on.
+      ctx_.metrics.shared().active_connections.fetch_sub(1, std::memory_order_relaxed);
+      h2_stream_ = true;
+      std::string preread(buffered());
+      auto session = std::make_shared<Http2Connection>(ctx_, std::move(transport_), remote_);
+      co_await session->run(std::move(preread));
+      co_return;
+    }
+    if (end_ == begin_) {  // closed or timed out before sending anything
+      transport_->close();
+      co_return;
+    }
+  }
   RequestHead head;
   while (!closed_) {
     if (!co_await readHead(head)) break;

@@ -24,6 +24,7 @@
 #include "cache/cache_store.h"
 #include "cache/cached_object.h"
 #include "edge/chunked_decoder.h"
+#include "edge/drain_target.h"
 #include "edge/origin_pool.h"
 #include "edge/request_parser.h"
 #include "edge/response_head_parser.h"
@@ -125,26 +126,32 @@ struct HitAnswer {
   cache::CachedObjectSharedPtr keep;
 };
 
-class ClientConnection {
+class ClientConnection final : public DrainTarget {
  public:
+  /// `h2_stream`: the transport is one HTTP/2 stream (http2_connection.cc), which the session
+  /// already counts as a client connection.
   ClientConnection(WorkerContext& ctx, TransportPtr transport,
-                   boost::asio::ip::tcp::endpoint remote);
+                   boost::asio::ip::tcp::endpoint remote, bool h2_stream = false);
   ~ClientConnection();
 
-  /// Serves requests until the peer closes, an error, or a drain. Never throws.
+  /// Serves requests until the peer closes, an error, or a drain. Never throws. On a plain
+  /// listener with h2c enabled, a connection opening with the HTTP/2 preface is handed to an
+  /// Http2Connection.
   boost::asio::awaitable<void> run();
   /// Drain: closes the connection now if it is between requests.
-  void closeIfIdle();
+  void closeIfIdle() override;
   /// Drain deadline passed: closes the connection whatever it is doing.
-  void abort() {
+  void abort() override {
     closed_ = true;
-    transport_->close();
+    if (transport_) transport_->close();
   }
 
  private:
   using Clock = std::chrono::steady_clock;
 
   // client_connection.cc
+  /// Reads until the buffer holds the h2c preface (true) or bytes that cannot start it.
+  boost::asio::awaitable<bool> readH2cPreface();
   boost::asio::awaitable<bool> readHead(RequestHead& head);
   boost::asio::awaitable<void> rejectOrClose(unsigned status, std::string_view reason);
   boost::asio::awaitable<bool> writeSimple(unsigned status, std::string_view body, bool close);
@@ -248,6 +255,7 @@ class ClientConnection {
   size_t end_ = 0;
   bool idle_ = true;
   bool closed_ = false;
+  bool h2_stream_ = false;
   uint64_t served_ = 0;     // requests read on this connection
   std::string host_key_;    // normalised Host of the current request
   std::string req_method_;  // copies for the access log

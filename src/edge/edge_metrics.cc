@@ -27,7 +27,15 @@ EdgeMetrics::EdgeMetrics(metrics::Registry& r)
           r.counter("cirrus_edge_tls_resumed_handshakes_total",
                     "Completed TLS handshakes that resumed a session (ticket or session ID).")),
       rejected(r.counterFamily("cirrus_edge_requests_rejected_total",
-                               "Requests rejected by the strict parser, by reason.", {"reason"})) {
+                               "Requests rejected by the strict parser, by reason.", {"reason"})),
+      http2_connections(r.counter("cirrus_edge_http2_connections_total",
+                                  "Client connections that spoke HTTP/2 (ALPN h2 or h2c).")),
+      http2_streams(
+          r.counter("cirrus_edge_http2_streams_total", "HTTP/2 request streams started.")),
+      http2_resets(r.counterFamily("cirrus_edge_http2_stream_resets_total",
+                                   "HTTP/2 streams reset before their response ended, by who "
+                                   "reset them (client or edge).",
+                                   {"by"})) {
   r.gaugeCallback("cirrus_edge_connections", "Open client connections.", [this] {
     return static_cast<double>(active_connections.load(std::memory_order_relaxed));
   });

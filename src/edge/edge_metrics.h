@@ -31,7 +31,10 @@ struct EdgeMetrics {
   metrics::Counter& connections_accepted;               // cirrus_edge_connections_accepted_total
   metrics::Counter& tls_handshakes;                     // cirrus_edge_tls_handshakes_total
   metrics::Counter& tls_resumed_handshakes;             // cirrus_edge_tls_resumed_handshakes_total
-  metrics::Family<metrics::Counter>& rejected;  // cirrus_edge_requests_rejected_total{reason}
+  metrics::Family<metrics::Counter>& rejected;      // cirrus_edge_requests_rejected_total{reason}
+  metrics::Counter& http2_connections;              // cirrus_edge_http2_connections_total
+  metrics::Counter& http2_streams;                  // cirrus_edge_http2_streams_total
+  metrics::Family<metrics::Counter>& http2_resets;  // cirrus_edge_http2_stream_resets_total{by}
 
   std::atomic<int64_t> active_connections{0};
   std::atomic<uint64_t> config_version{0};

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "core/config.h"
@@ -23,13 +24,19 @@ struct EdgeOptions {
   std::chrono::milliseconds client_body_timeout{60'000};    // each read of a request body
   std::chrono::milliseconds send_timeout{60'000};           // each write to the client
   std::chrono::milliseconds drain_timeout{10'000};          // SIGTERM: in-flight requests
-  size_t buffer_size = 64 * 1024;  // per connection, client side and origin side
+  size_t buffer_size = 64 * 1024;    // per connection, client side and origin side
+  bool http2 = true;                 // offer h2 by ALPN on the HTTPS listener
+  bool h2c = false;                  // accept h2 with prior knowledge on the plain listener
+  uint32_t http2_max_streams = 128;  // SETTINGS_MAX_CONCURRENT_STREAMS
   std::string via = "1.1 cirrus";
 
   static EdgeOptions from(const config::EdgeConfig& c) {
     EdgeOptions o;
     o.pool.connect_timeout = c.origin_connect_timeout;
     o.origin_read_timeout = c.origin_read_timeout;
+    o.http2 = c.http2;
+    o.h2c = c.h2c;
+    o.http2_max_streams = c.http2_max_streams;
     return o;
   }
 };

@@ -85,6 +85,7 @@ int runEdgeService(const config::CommonConfig& common, const config::EdgeConfig&
     }
     tls = std::move(*created);
     tls->setMetrics(&edge_metrics);
+    tls->setHttp2(edge.http2);
   }
   auto origin_tls = makeOriginTls(true);
   auto origin_tls_noverify = makeOriginTls(false);

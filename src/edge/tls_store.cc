@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "edge/client_connection.h"
 #include "edge/edge_metrics.h"
+#include "edge/http2_connection.h"
 #include "edge/worker.h"
 
 namespace cirrus::edge {
@@ -59,7 +60,29 @@ Result<PemPair> makeFallbackPem() {
   return PemPair{bioString(cb.get()), bioString(kb.get())};
 }
 
+// ALPN (RFC 7301): h2 first when enabled, else HTTP/1.1; a client offering neither proceeds
+// without ALPN (HTTP/1.1), as before ALPN existed.
+int selectAlpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+               unsigned int inlen, void* arg) {
+  static constexpr unsigned char kH2First[] = "\x02h2\x08http/1.1";
+  static constexpr unsigned char kHttp11[] = "\x08http/1.1";
+  bool h2 = static_cast<const TlsStore*>(arg)->http2();
+  const unsigned char* ours = h2 ? kH2First : kHttp11;
+  unsigned int ours_len = h2 ? sizeof(kH2First) - 1 : sizeof(kHttp11) - 1;
+  unsigned char* chosen = nullptr;
+  if (SSL_select_next_proto(&chosen, outlen, ours, ours_len, in, inlen) != OPENSSL_NPN_NEGOTIATED) {
+    return SSL_TLSEXT_ERR_NOACK;
+  }
+  *out = chosen;
+  return SSL_TLSEXT_ERR_OK;
+}
+
 }  // namespace
+
+void TlsStore::installAlpn(SSL_CTX* ctx) {
+  // OpenSSL asks the context the SNI callback switched to, so every context gets it.
+  SSL_CTX_set_alpn_select_cb(ctx, selectAlpn, this);
+}
 
 Result<std::unique_ptr<TlsStore>> TlsStore::create() {
   auto pem = makeFallbackPem();
@@ -73,6 +96,7 @@ Result<std::unique_ptr<TlsStore>> TlsStore::create() {
   TicketKeys::install(*keys, (*ctx)->native_handle());
   auto store = std::unique_ptr<TlsStore>(new TlsStore(*ctx, *keys));
   TlsStore* self = store.get();
+  self->installAlpn((*ctx)->native_handle());
   http::setSniSelector(**ctx, [self](std::string_view name) { return self->select(name); });
   return store;
 }
@@ -160,6 +184,7 @@ asio::awaitable<void> TlsStore::reload(store::CertStore& certs, std::string doma
     co_return;
   }
   TicketKeys::install(ticket_keys_, (*ctx)->native_handle());
+  installAlpn((*ctx)->native_handle());
   next[domain] = *ctx;
   loaded_pem_[domain] = std::move(fingerprint);
   publish(std::move(next));
@@ -200,6 +225,14 @@ asio::awaitable<void> TlsStore::serve(WorkerContext& ctx, asio::ip::tcp::socket 
   }
   m.tls_handshakes.inc();
   if (SSL_session_reused(ssl) == 1) m.tls_resumed_handshakes.inc();
+  const unsigned char* alpn = nullptr;
+  unsigned int alpn_len = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+  if (std::string_view(reinterpret_cast<const char*>(alpn), alpn_len) == "h2") {
+    auto session = std::make_shared<Http2Connection>(ctx, std::move(transport), remote);
+    co_await session->run({});
+    co_return;
+  }
   auto conn = std::make_shared<ClientConnection>(ctx, std::move(transport), remote);
   co_await conn->run();
 }

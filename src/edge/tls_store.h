@@ -60,13 +60,18 @@ class TlsStore {
   size_t size() const;
   /// Set once before the listeners start, to count handshakes and certificates.
   void setMetrics(EdgeMetrics* metrics) { metrics_ = metrics; }
+  /// Offer h2 by ALPN (EDGE_HTTP2); set before the listeners start.
+  void setHttp2(bool on) { http2_ = on; }
+  bool http2() const { return http2_; }
 
  private:
   TlsStore(http::TlsContextSharedPtr fallback, TicketKeysSharedPtr ticket_keys);
   void publish(CertMap map);
+  void installAlpn(SSL_CTX* ctx);
   SSL_CTX* select(std::string_view server_name) const;
   boost::asio::awaitable<void> rotateLoop(std::chrono::seconds period);
 
+  bool http2_ = true;
   http::TlsContextSharedPtr fallback_;
   TicketKeysSharedPtr ticket_keys_;
   std::unique_ptr<boost::asio::steady_timer> rotation_timer_;

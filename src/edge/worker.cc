@@ -203,7 +203,7 @@ asio::awaitable<void> Worker::drainLoop(std::function<void()> on_done) {
   while ((!ctx_->connections.empty() || ctx_->background_tasks > 0) &&
          std::chrono::steady_clock::now() < deadline) {
     // Copy: closing may destroy connections while we iterate.
-    std::vector<ClientConnection*> snapshot(ctx_->connections.begin(), ctx_->connections.end());
+    std::vector<DrainTarget*> snapshot(ctx_->connections.begin(), ctx_->connections.end());
     for (auto* c : snapshot) {
       if (ctx_->connections.contains(c)) c->closeIfIdle();
     }
@@ -213,7 +213,7 @@ asio::awaitable<void> Worker::drainLoop(std::function<void()> on_done) {
   if (!ctx_->connections.empty()) {
     log::warn("drain deadline passed",
               {{"worker", index_}, {"connections", ctx_->connections.size()}});
-    std::vector<ClientConnection*> rest(ctx_->connections.begin(), ctx_->connections.end());
+    std::vector<DrainTarget*> rest(ctx_->connections.begin(), ctx_->connections.end());
     for (auto* c : rest) c->abort();
   }
   ctx_->pool.clear();

@@ -24,6 +24,7 @@
 #include "core/result.h"
 #include "edge/access_log.h"
 #include "edge/config_snapshot.h"
+#include "edge/drain_target.h"
 #include "edge/edge_metrics.h"
 #include "edge/edge_options.h"
 #include "edge/origin_pool.h"
@@ -32,7 +33,6 @@
 
 namespace cirrus::edge {
 
-class ClientConnection;
 class EdgeCache;
 class TlsStore;
 
@@ -58,7 +58,7 @@ struct WorkerContext {
   AccessLog& access_log;
   EdgeOptions options;
   bool draining = false;
-  std::unordered_set<ClientConnection*> connections;
+  std::unordered_set<DrainTarget*> connections;
   EdgeCache* cache = nullptr;   // shared by every worker; null in tests without a cache
   size_t background_tasks = 0;  // background revalidations running; a drain waits for them
 
