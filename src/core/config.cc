@@ -416,6 +416,10 @@ EdgeConfig loadEdgeConfig(const ConfigReader& r, unsigned hardware_threads) {
     r.fail("EDGE_ORIGIN_CONNECT_TIMEOUT", "must be positive");
   c.origin_read_timeout = r.duration("EDGE_ORIGIN_READ_TIMEOUT");
   if (c.origin_read_timeout.count() <= 0) r.fail("EDGE_ORIGIN_READ_TIMEOUT", "must be positive");
+  c.client_header_timeout = r.duration("EDGE_CLIENT_HEADER_TIMEOUT");
+  if (c.client_header_timeout.count() <= 0) {
+    r.fail("EDGE_CLIENT_HEADER_TIMEOUT", "must be positive");
+  }
   c.access_log = r.str("EDGE_ACCESS_LOG");
   if (c.access_log.empty()) r.fail("EDGE_ACCESS_LOG", "must be stdout, off or a file path");
   c.http2 = r.boolean("EDGE_HTTP2");

@@ -119,6 +119,7 @@ struct EdgeConfig {
   std::chrono::seconds config_ttl;
   std::chrono::milliseconds origin_connect_timeout;
   std::chrono::milliseconds origin_read_timeout;
+  std::chrono::milliseconds client_header_timeout;
   std::string access_log;  // "stdout", "off" or a path
   bool http2;              // ALPN h2 on the HTTPS listener
   bool h2c;                // h2 with prior knowledge on the plain listener

@@ -66,6 +66,9 @@ constexpr ConfigVar kRows[] = {
      "announced."},
     {"EDGE_ORIGIN_CONNECT_TIMEOUT", "5s", "duration", kEdge, false, "Origin connect timeout."},
     {"EDGE_ORIGIN_READ_TIMEOUT", "30s", "duration", kEdge, false, "Origin read timeout."},
+    {"EDGE_CLIENT_HEADER_TIMEOUT", "10s", "duration", kEdge, false,
+     "Time a client has to send a request head once it started one (and an HTTP/2 stream its "
+     "header block)."},
     {"EDGE_ACCESS_LOG", "stdout", "stdout|off|path", kEdge, false,
      "Access log destination; files reopen on SIGUSR1."},
     {"EDGE_HTTP2", "true", "bool", kEdge, false,

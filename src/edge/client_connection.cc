@@ -105,14 +105,19 @@ asio::awaitable<bool> ClientConnection::readMore() {
   if (end_ == cap_) co_return false;
   transport_->setDeadline(ctx_.options.client_body_timeout);
   auto [ec, n] = co_await transport_->readSome(asio::buffer(buf_.get() + end_, cap_ - end_));
+  transport_->clearDeadline();
   if (ec || n == 0) co_return false;
   end_ += n;
   co_return true;
 }
 
+// Every client deadline covers one operation and is cleared when it completes: what follows
+// (an origin that takes up to EDGE_ORIGIN_READ_TIMEOUT) has its own timeout and must not be
+// cut by a client timeout left armed.
 asio::awaitable<bool> ClientConnection::writeClient(std::span<const asio::const_buffer> b) {
   transport_->setDeadline(ctx_.options.send_timeout);
   auto ec = co_await transport_->writeAll(b);
+  transport_->clearDeadline();
   co_return !ec;
 }
 
@@ -127,7 +132,10 @@ asio::awaitable<bool> ClientConnection::readHead(RequestHead& head) {
   while (true) {
     if (end_ > begin_) {
       auto status = parser_.parse(buffered(), head);
-      if (status == RequestParser::Status::kComplete) co_return true;
+      if (status == RequestParser::Status::kComplete) {
+        transport_->clearDeadline();
+        co_return true;
+      }
       if (status == RequestParser::Status::kError) {
         HeadError e = parser_.error();
         ctx_.metrics.shared().rejected.labels({toString(e)}).inc();
@@ -206,6 +214,7 @@ asio::awaitable<bool> ClientConnection::readH2cPreface() {
     if (ec || n == 0) co_return false;
     end_ += n;
   }
+  transport_->clearDeadline();
   co_return buffered().starts_with(preface);
 }
 
@@ -216,6 +225,7 @@ asio::awaitable<void> ClientConnection::run() {
     if (h2) {
       // The session counts itself as the client connection from here on.
       ctx_.metrics.shared().active_connections.fetch_sub(1, std::memory_order_relaxed);
+      ctx_.connections.erase(this);  // the session is the drain's target now
       h2_stream_ = true;
       std::string preread(buffered());
       auto session = std::make_shared<Http2Connection>(ctx_, std::move(transport_), remote_);

@@ -34,6 +34,7 @@ struct EdgeOptions {
     EdgeOptions o;
     o.pool.connect_timeout = c.origin_connect_timeout;
     o.origin_read_timeout = c.origin_read_timeout;
+    o.client_header_timeout = c.client_header_timeout;
     o.http2 = c.http2;
     o.h2c = c.h2c;
     o.http2_max_streams = c.http2_max_streams;

@@ -10,6 +10,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log.h"
@@ -129,7 +130,7 @@ Http2Connection::Http2Connection(WorkerContext& ctx, TransportPtr transport,
       write_wake_(ctx.ioc.get_executor()) {}
 
 Http2Connection::~Http2Connection() {
-  shutdown();
+  shutdown("edge");
   if (session_ != nullptr) nghttp2_session_del(session_);
 }
 
@@ -176,11 +177,12 @@ asio::awaitable<void> Http2Connection::run(std::string preread) {
   ctx_.connections.insert(this);
   ctx_.metrics.shared().http2_connections.inc();
   ctx_.metrics.shared().active_connections.fetch_add(1, std::memory_order_relaxed);
+  idle_since_ = sent_progress_ = std::chrono::steady_clock::now();
   if (ctx_.draining) closeIfIdle();
   if (!preread.empty() &&
       nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(preread.data()),
                                preread.size()) < 0) {
-    shutdown();
+    shutdown("client");
     co_return;
   }
   asio::co_spawn(
@@ -189,7 +191,8 @@ asio::awaitable<void> Http2Connection::run(std::string preread) {
   auto buf = std::make_unique<uint8_t[]>(kReadBuffer);
   while (!closed_) {
     auto [ec, n] = co_await transport_->readSome(asio::buffer(buf.get(), kReadBuffer));
-    if (ec || n == 0) break;  // the client closed, reset, or the idle timeout passed
+    // shutdown() may have run while this read was completing: feed nothing more to nghttp2.
+    if (closed_ || ec || n == 0) break;  // the client closed, reset, or a timeout passed
     // A protocol error queues GOAWAY and stops reading; a negative value is fatal.
     if (nghttp2_session_mem_recv(session_, buf.get(), n) < 0) break;
     wantWrite();
@@ -200,7 +203,7 @@ asio::awaitable<void> Http2Connection::run(std::string preread) {
       break;
     }
   }
-  shutdown();
+  shutdown(transport_->timedOut() ? "edge" : "client");
 }
 
 asio::awaitable<void> Http2Connection::writeLoop() {
@@ -210,7 +213,7 @@ asio::awaitable<void> Http2Connection::writeLoop() {
       const uint8_t* data = nullptr;
       ssize_t n = nghttp2_session_mem_send(session_, &data);
       if (n < 0) {
-        shutdown();
+        shutdown("edge");
         co_return;
       }
       if (n == 0) break;
@@ -218,9 +221,10 @@ asio::awaitable<void> Http2Connection::writeLoop() {
     }
     if (send_buf_.empty()) {
       if (nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0) {
-        shutdown();  // GOAWAY exchanged and every stream answered
+        shutdown("edge");  // GOAWAY exchanged and every stream answered
         co_return;
       }
+      refreshDeadline();
       co_await sleepUntilWoken(write_wake_);
       continue;
     }
@@ -230,7 +234,7 @@ asio::awaitable<void> Http2Connection::writeLoop() {
     auto ec = co_await transport_->writeAll(out);
     writing_ = false;
     if (ec) {
-      shutdown();
+      shutdown(transport_->timedOut() ? "edge" : "client");
       co_return;
     }
     refreshDeadline();
@@ -242,23 +246,31 @@ void Http2Connection::wantWrite() {
 }
 
 void Http2Connection::refreshDeadline() {
-  if (closed_ || writing_) return;
-  // Idle (no stream): the keep-alive timeout. With streams, each stream's transport has the
-  // request path's own deadlines, and a write to a client that stopped reading has send_timeout.
-  if (streams_.empty()) {
-    transport_->setDeadline(ctx_.options.keepalive_timeout);
-  } else {
+  if (closed_ || writing_) return;  // a write in progress has the send timeout
+  // Deadlines run from fixed points (a stream opened, DATA last went out, the last stream
+  // closed), so frames that make no progress (PINGs, a trickled header block) extend nothing.
+  // A stream in the request path has that path's own timeouts; it adds none here.
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point at = Clock::time_point::max();
+  for (const auto& [id, s] : streams_) {
+    if (!s->begun && !s->reset) at = std::min(at, s->opened + ctx_.options.client_header_timeout);
+    if (s->outBuffered() > 0) at = std::min(at, sent_progress_ + ctx_.options.send_timeout);
+  }
+  if (streams_.empty()) at = idle_since_ + ctx_.options.keepalive_timeout;
+  if (at == Clock::time_point::max()) {
     transport_->clearDeadline();
+  } else {
+    transport_->setDeadlineAt(at);
   }
 }
 
-void Http2Connection::shutdown() {
+void Http2Connection::shutdown(const char* by) {
   if (closed_) return;
   closed_ = true;
   transport_->close();
   write_wake_.cancel();
   for (auto& [id, s] : streams_) {
-    if (!s->response_done) ctx_.metrics.shared().http2_resets.labels({"client"}).inc();
+    if (!s->reset && !s->response_done) ctx_.metrics.shared().http2_resets.labels({by}).inc();
     s->reset = true;
     s->session = nullptr;
     s->read_wake.cancel();
@@ -274,21 +286,23 @@ void Http2Connection::closeIfIdle() {
   if (closed_ || goaway_sent_ || session_ == nullptr) return;
   goaway_sent_ = true;
   // Streams already opened are answered; the client opens new ones on another connection.
-  nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE,
-                        nghttp2_session_get_last_proc_stream_id(session_), NGHTTP2_NO_ERROR,
-                        nullptr, 0);
+  // Streams above the last id that arrive before the GOAWAY is written are refused by begin().
+  goaway_last_id_ = nghttp2_session_get_last_proc_stream_id(session_);
+  nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, goaway_last_id_, NGHTTP2_NO_ERROR, nullptr, 0);
   wantWrite();
 }
 
 void Http2Connection::abort() {
-  shutdown();
+  shutdown("edge");
 }
 
 // --- receiving ---
 
 int Http2Connection::onBeginHeaders(int32_t stream_id) {
+  if (closed_) return NGHTTP2_ERR_CALLBACK_FAILURE;
   auto s = std::make_shared<H2Stream>(ctx_.ioc.get_executor(), stream_id);
   s->session = this;
+  s->opened = std::chrono::steady_clock::now();
   streams_[stream_id] = s;
   nghttp2_session_set_stream_user_data(session_, stream_id, s.get());
   ctx_.metrics.shared().http2_streams.inc();
@@ -312,32 +326,59 @@ int Http2Connection::onHeader(int32_t stream_id, std::string_view name, std::str
 int Http2Connection::onRequestHeadersEnd(int32_t stream_id, bool end_stream) {
   auto it = streams_.find(stream_id);
   if (it == streams_.end()) return 0;
-  it->second->request_ended = end_stream;
-  startStream(it->second);
+  std::shared_ptr<H2Stream> s = it->second;
+  s->headers_done = true;
+  s->request_ended = end_stream;
+  s->reader.emplace(s->request.method() == "HEAD", ctx_.options.buffer_size);
+  if (s->too_large) {
+    s->begun = true;
+    ctx_.metrics.shared().rejected.labels({toString(HeadError::kHeadersTooLarge)}).inc();
+    answerDirect(*s, 431, "request header fields too large\n");
+    return 0;
+  }
+  if (!s->request.valid()) {
+    s->begun = true;
+    ctx_.metrics.shared().rejected.labels({"bad h2 field"}).inc();
+    answerDirect(*s, 400, "bad request\n");
+    return 0;
+  }
+  // Without END_STREAM and without a content-length the framing waits for the first DATA
+  // with bytes (chunked) or END_STREAM (no body): a GET ended by an empty DATA frame must not
+  // become a chunked request (which the cache bypasses).
+  if (end_stream || s->request.hasContentLength()) begin(s, false);
   return 0;
 }
 
-void Http2Connection::startStream(const std::shared_ptr<H2Stream>& s) {
-  s->started = true;
-  s->reader.emplace(s->request.method() == "HEAD", ctx_.options.buffer_size);
-  if (s->too_large) {
-    ctx_.metrics.shared().rejected.labels({toString(HeadError::kHeadersTooLarge)}).inc();
-    answerDirect(*s, 431, "request header fields too large\n");
+void Http2Connection::begin(const std::shared_ptr<H2Stream>& s, bool chunked) {
+  s->begun = true;
+  if (goaway_sent_ && s->id > goaway_last_id_) {
+    resetStream(*s, NGHTTP2_REFUSED_STREAM);  // opened after the GOAWAY: never processed
     return;
   }
-  if (!s->request.valid()) {
-    ctx_.metrics.shared().rejected.labels({"bad h2 field"}).inc();
-    answerDirect(*s, 400, "bad request\n");
+  // A client resetting streams at once frees their slots while their requests still run:
+  // past twice the stream limit, new streams are refused until some finish.
+  if (running_ >= 2 * static_cast<size_t>(ctx_.options.http2_max_streams)) {
+    resetStream(*s, NGHTTP2_REFUSED_STREAM);
     return;
   }
-  s->chunked = !s->request_ended && !s->request.hasContentLength();
-  s->in = s->request.http1Head(s->chunked);
+  s->chunked = chunked;
+  s->in = s->request.http1Head(chunked);
   refreshDeadline();
   auto transport = std::make_unique<StreamTransport>(ctx_.sweeper, s, transport_->isTls(),
                                                      ctx_.ioc.get_executor());
   auto conn = std::make_shared<ClientConnection>(ctx_, std::move(transport), remote_, true);
-  asio::co_spawn(
-      ctx_.ioc, [conn]() -> asio::awaitable<void> { co_await conn->run(); }, logFailure);
+  ++running_;
+  auto keep = shared_from_this();
+  // Posted: co_spawn would start the coroutine right here, inside nghttp2_session_mem_recv.
+  asio::post(ctx_.ioc, [conn, keep]() {
+    asio::co_spawn(
+        keep->ctx_.ioc,
+        [conn, keep]() -> asio::awaitable<void> {
+          co_await conn->run();
+          --keep->running_;
+        },
+        logFailure);
+  });
 }
 
 int Http2Connection::onRequestEnd(int32_t stream_id) {
@@ -345,6 +386,10 @@ int Http2Connection::onRequestEnd(int32_t stream_id) {
   if (it == streams_.end()) return 0;
   H2Stream& s = *it->second;
   s.request_ended = true;
+  if (!s.begun && s.headers_done) {
+    begin(it->second, false);  // the body was empty after all
+    return 0;
+  }
   if (s.chunked) s.in.append(kLastChunk);
   s.read_wake.cancel();
   return 0;
@@ -352,7 +397,11 @@ int Http2Connection::onRequestEnd(int32_t stream_id) {
 
 int Http2Connection::onData(int32_t stream_id, std::string_view data) {
   auto it = streams_.find(stream_id);
-  if (it == streams_.end() || it->second->reset || !it->second->started) {
+  if (it != streams_.end() && !it->second->begun && it->second->headers_done && !data.empty()) {
+    begin(it->second, true);  // a body without a content-length: chunked on the HTTP/1.1 side
+  }
+  if (it == streams_.end() || it->second->reset || it->second->request.valid() == false ||
+      it->second->too_large) {
     // Nobody reads it: give the connection's window back at once.
     nghttp2_session_consume_connection(session_, data.size());
     return 0;
@@ -392,6 +441,7 @@ int Http2Connection::onStreamClose(int32_t stream_id, uint32_t error_code) {
   s->session = nullptr;
   s->read_wake.cancel();
   s->write_wake.cancel();
+  if (streams_.empty()) idle_since_ = std::chrono::steady_clock::now();
   refreshDeadline();
   return 0;
 }
@@ -416,6 +466,8 @@ void Http2Connection::requestRead(H2Stream& s) {
 void Http2Connection::responseWritten(H2Stream& s, std::string_view bytes) {
   if (closed_ || s.reset || !s.reader) return;
   compactFront(s.out, s.out_begin);
+  // The send timeout of queued output runs from when output starts waiting.
+  if (s.outBuffered() == 0) sent_progress_ = std::chrono::steady_clock::now();
   auto state = s.reader->feed(bytes, s.out);
   if (state == Http1ResponseReader::State::kError) {
     resetStream(s, NGHTTP2_INTERNAL_ERROR);
@@ -424,15 +476,17 @@ void Http2Connection::responseWritten(H2Stream& s, std::string_view bytes) {
   if (!s.head_submitted && s.reader->hasHead()) submitHead(s);
   if (state == Http1ResponseReader::State::kDone) s.response_done = true;
   resume(s);
+  refreshDeadline();
 }
 
 void Http2Connection::responseClosed(H2Stream& s) {
   if (closed_ || s.reset || !s.reader) return;
   if (s.response_done) return;
   if (!s.reader->finish()) {
-    // Nothing answered (a stream that timed out before the request was read) may be retried
-    // by the client; a cut response may not.
-    resetStream(s, s.head_submitted ? NGHTTP2_INTERNAL_ERROR : NGHTTP2_REFUSED_STREAM);
+    // REFUSED_STREAM tells the client the request was not processed and may be retried: only
+    // true when the request path never read any of it. A cut response is an INTERNAL_ERROR.
+    resetStream(s,
+                s.read_any || s.head_submitted ? NGHTTP2_INTERNAL_ERROR : NGHTTP2_REFUSED_STREAM);
     return;
   }
   if (!s.head_submitted) submitHead(s);
@@ -493,7 +547,10 @@ long Http2Connection::readBody(int32_t stream_id, uint8_t* buf, size_t length, u
     s->out.clear();
     s->out_begin = 0;
   }
-  if (n > 0 && s->outBuffered() < kResponseHighWater) s->write_wake.cancel();
+  if (n > 0) {
+    sent_progress_ = std::chrono::steady_clock::now();
+    if (s->outBuffered() < kResponseHighWater) s->write_wake.cancel();
+  }
   if (s->outBuffered() == 0 && s->response_done) {
     *flags |= NGHTTP2_DATA_FLAG_EOF;
     return static_cast<long>(n);
@@ -524,6 +581,7 @@ asio::awaitable<std::pair<Transport::error_code, size_t>> StreamTransport::readS
       size_t n = std::min(buffer.size(), s->inBuffered());
       std::memcpy(buffer.data(), s->in.data() + s->in_begin, n);
       s->in_begin += n;
+      s->read_any = true;
       compactFront(s->in, s->in_begin);
       if (s->session != nullptr) s->session->requestRead(*s);
       co_return std::pair{error_code(), n};
@@ -536,19 +594,23 @@ asio::awaitable<std::pair<Transport::error_code, size_t>> StreamTransport::readS
 asio::awaitable<Transport::error_code> StreamTransport::writeAll(
     std::span<const asio::const_buffer> buffers) {
   std::shared_ptr<H2Stream> s = stream_;
+  // Fed in slices, waiting for the client's window between them, so a large cached body is
+  // not copied whole into the stream's queue.
   for (const auto& b : buffers) {
-    if (closed_ || s->reset || s->session == nullptr) {
-      co_return asio::error::broken_pipe;
+    std::string_view rest(static_cast<const char*>(b.data()), b.size());
+    while (!rest.empty()) {
+      if (closed_ || s->reset || s->session == nullptr) co_return asio::error::broken_pipe;
+      size_t n = std::min(rest.size(), Http2Connection::kResponseHighWater);
+      s->session->responseWritten(*s, rest.substr(0, n));
+      rest.remove_prefix(n);
+      while (s->outBuffered() > Http2Connection::kResponseHighWater && !s->reset) {
+        if (closed_) co_return asio::error::broken_pipe;
+        co_await sleepUntilWoken(s->write_wake);
+      }
     }
-    s->session->responseWritten(*s, {static_cast<const char*>(b.data()), b.size()});
   }
   // A stream closed after its whole response was queued is a success for the writer.
-  auto cut = [&] { return closed_ || (s->reset && !s->response_done); };
-  while (s->outBuffered() > Http2Connection::kResponseHighWater && !s->reset) {
-    if (closed_) co_return asio::error::broken_pipe;
-    co_await sleepUntilWoken(s->write_wake);
-  }
-  if (cut()) co_return asio::error::broken_pipe;
+  if (closed_ || (s->reset && !s->response_done)) co_return asio::error::broken_pipe;
   co_return error_code();
 }
 

@@ -43,11 +43,14 @@ struct H2Stream {
 
   int32_t id;
   Http2Connection* session = nullptr;  // null once the session dropped the stream
+  std::chrono::steady_clock::time_point opened;
   H2Request request;
-  bool started = false;        // the ClientConnection was spawned
+  bool headers_done = false;   // the request's header block is complete
+  bool begun = false;          // handed to a ClientConnection, or answered directly
   bool chunked = false;        // DATA is framed as chunks for the HTTP/1.1 side
   bool request_ended = false;  // END_STREAM received
   bool too_large = false;      // the fields passed the limit: answered 431
+  bool read_any = false;       // the ClientConnection read some of the request
   std::string in;              // HTTP/1.1 request bytes the ClientConnection has not read
   size_t in_begin = 0;
   size_t unconsumed = 0;  // DATA bytes not yet given back to the client's window
@@ -110,14 +113,17 @@ class Http2Connection final : public DrainTarget,
   bool initSession();
   boost::asio::awaitable<void> writeLoop();
   void wantWrite();
-  void startStream(const std::shared_ptr<H2Stream>& s);
+  /// The request can go to the request path: builds its HTTP/1.1 head and spawns its
+  /// ClientConnection (after the current handler, never inside an nghttp2 callback).
+  void begin(const std::shared_ptr<H2Stream>& s, bool chunked);
   void submitHead(H2Stream& s);
   void answerDirect(H2Stream& s, unsigned status, std::string_view body);
   void resetStream(H2Stream& s, uint32_t error_code);
   void resume(H2Stream& s);
   void giveBackWindow(H2Stream& s);
   void refreshDeadline();
-  void shutdown();
+  /// by: who ended it, for the resets of the streams still open ("client" or "edge").
+  void shutdown(const char* by);
 
   WorkerContext& ctx_;
   TransportPtr transport_;
@@ -129,6 +135,10 @@ class Http2Connection final : public DrainTarget,
   bool writing_ = false;
   bool closed_ = false;
   bool goaway_sent_ = false;
+  int32_t goaway_last_id_ = 0;
+  size_t running_ = 0;  // ClientConnections of this session still running
+  std::chrono::steady_clock::time_point idle_since_;     // when the last stream closed
+  std::chrono::steady_clock::time_point sent_progress_;  // when response DATA last went out
 };
 
 /// The ClientConnection's end of one stream: reads the stream's request as HTTP/1.1 bytes and

@@ -239,7 +239,9 @@ asio::awaitable<RequestOutcome> ClientConnection::writeSliced(
     FileBytes bytes{
         body.substr(static_cast<size_t>(piece.offset), static_cast<size_t>(piece.length)),
         block->body->fd(), piece.offset};
-    if (co_await transport_->writeAllThenBody({}, bytes)) {
+    bool failed = static_cast<bool>(co_await transport_->writeAllThenBody({}, bytes));
+    transport_->clearDeadline();  // the next block may come from the origin
+    if (failed) {
       o.close = true;
       co_return o;
     }

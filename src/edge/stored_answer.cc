@@ -116,6 +116,7 @@ asio::awaitable<bool> ClientConnection::writeHit(const HitAnswer& answer) {
   transport_->setDeadline(ctx_.options.send_timeout);
   auto ec = co_await transport_->writeAllThenBody(
       head, FileBytes{answer.body, answer.body_fd, answer.body_offset});
+  transport_->clearDeadline();
   co_return !ec;
 }
 

@@ -409,3 +409,70 @@ def test_drain_sends_goaway_and_finishes_the_stream_in_flight(h2_edge):
     else:
         raise AssertionError("the edge kept the connection open")
     assert edge.proc.popen.wait(10) == 0
+
+
+def test_get_ended_by_an_empty_data_frame_is_an_ordinary_cacheable_get(h2_edge):
+    r, o, edge = h2_edge
+    c = h2c(edge)
+    path = "/late-end"
+    o.script(path, headers={"Cache-Control": "max-age=60"}, body=b"late")
+    sids = []
+    for _ in range(2):
+        sid = c.request("cached.test", path, end_stream=False)
+        c.conn.send_data(sid, b"", end_stream=True)
+        c.flush()
+        c.responses(sid)
+        sids.append(sid)
+    assert [c.status[s] for s in sids] == [200, 200]
+    assert c.header(sids[1], "x-cache") == "HIT" and bytes(c.body[sids[1]]) == b"late"
+    seen = o.requests_for(path)[0]
+    assert "transfer-encoding" not in seen and "content-length" not in seen
+    c.sock.close()
+
+
+def test_a_large_cached_object_is_served_whole_over_h2(h2_edge):
+    r, o, edge = h2_edge
+    c = h2c(edge)
+    body = bytes(range(256)) * (12 * 1024)  # 3 MiB: many times the stream's queue limit
+    o.script("/large", headers={"Cache-Control": "max-age=60"}, body=body)
+    first = c.request("cached.test", "/large")
+    c.responses(first, timeout=30)
+    second = c.request("cached.test", "/large")
+    c.responses(second, timeout=30)
+    assert c.header(second, "x-cache") == "HIT"
+    assert bytes(c.body[first]) == body and bytes(c.body[second]) == body
+    c.sock.close()
+
+
+def test_an_origin_slower_than_the_client_header_timeout_is_answered_over_h2(edge_stack, origins):
+    redis_server, start = edge_stack
+    o = origins("o1")
+    put_domain(redis_server.client(), "one.test", [http_origin(o)])
+    edge = start(env={"EDGE_H2C": "true", "EDGE_CLIENT_HEADER_TIMEOUT": "1s",
+                      "EDGE_ORIGIN_READ_TIMEOUT": "8s"})
+    c = h2c(edge)
+    sid = c.request("one.test", "/slow", headers=[("x-origin-delay", "2.5")])
+    c.responses(sid)
+    assert c.status[sid] == 200 and sid not in c.reset
+    c.sock.close()
+
+
+def test_a_header_block_never_finished_closes_the_connection(edge_stack, origins):
+    """HEADERS without END_HEADERS and then silence (a slowloris on h2): the client header
+    timeout applies to the unfinished stream, so the connection does not stay open."""
+    from hpack import Encoder
+    from hyperframe.frame import HeadersFrame, SettingsFrame
+    redis_server, start = edge_stack
+    put_domain(redis_server.client(), "one.test", [http_origin(origins("o1"))])
+    edge = start(env={"EDGE_H2C": "true", "EDGE_CLIENT_HEADER_TIMEOUT": "1s"})
+    with socket.create_connection(("127.0.0.1", edge.http), timeout=15) as s:
+        head = HeadersFrame(1)
+        head.data = Encoder().encode([(":method", "GET"), (":scheme", "http"),
+                                      (":authority", "one.test"), (":path", "/")])
+        s.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + SettingsFrame(0).serialize()
+                  + head.serialize())
+        for _ in range(1000):  # the edge's SETTINGS and ACK, then the close
+            if s.recv(65536) == b"":
+                break
+        else:
+            raise AssertionError("connection still open")

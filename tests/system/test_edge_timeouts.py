@@ -51,3 +51,20 @@ def test_origin_connect_timeout_is_504(edge_stack):
         for c in fillers:
             c.close()
         blackhole.close()
+
+
+def test_an_origin_slower_than_the_client_header_timeout_is_still_answered(edge_stack, origins):
+    """The client header timeout bounds reading the head; once the request is in, only the
+    origin read timeout applies (the header deadline used to stay armed and cut the wait)."""
+    redis_server, start = edge_stack
+    slow = origins("slow")
+    put_domain(redis_server.client(), "t.test", [http_origin(slow)])
+    edge = start(env={"EDGE_CLIENT_HEADER_TIMEOUT": "1s", "EDGE_ORIGIN_READ_TIMEOUT": "8s"})
+    with socket.create_connection(("127.0.0.1", edge.http), timeout=15) as s:
+        s.sendall(b"GET /slow HTTP/1.1\r\nHost: t.test\r\nx-origin-delay: 2.5\r\n\r\n")
+        status, _, body = read_response(s.makefile("rb"))
+    assert status == 200 and body == b"origin slow /slow"
+    # The header timeout itself still works: a head never finished is closed.
+    with socket.create_connection(("127.0.0.1", edge.http), timeout=15) as s:
+        s.sendall(b"GET /never HTTP/1.1\r\nHost: t.test\r\n")
+        assert s.recv(100) == b""  # closed without an answer once the 1 s passed
