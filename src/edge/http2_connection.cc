@@ -112,6 +112,11 @@ ssize_t readBodyCb(nghttp2_session*, int32_t stream_id, uint8_t* buf, size_t len
   return self(user_data).readBody(stream_id, buf, length, data_flags);
 }
 
+int sendDataCb(nghttp2_session*, nghttp2_frame* frame, const uint8_t* framehd, size_t length,
+               nghttp2_data_source*, void* user_data) {
+  return self(user_data).sendData(frame->hd.stream_id, framehd, length, frame->data.padlen);
+}
+
 nghttp2_nv field(std::string_view name, std::string_view value) {
   return {reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
           reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
@@ -143,6 +148,7 @@ bool Http2Connection::initSession() {
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, onDataChunkCb);
   nghttp2_session_callbacks_set_on_stream_close_callback(cb, onStreamCloseCb);
   nghttp2_session_callbacks_set_on_frame_send_callback(cb, onFrameSendCb);
+  nghttp2_session_callbacks_set_send_data_callback(cb, sendDataCb);
   nghttp2_option* opt = nullptr;
   if (nghttp2_option_new(&opt) != 0) {
     nghttp2_session_callbacks_del(cb);
@@ -210,14 +216,17 @@ asio::awaitable<void> Http2Connection::writeLoop() {
   while (!closed_) {
     send_buf_.clear();
     while (send_buf_.size() < kSendBatch) {
+      // Each call yields one frame: returned, or appended by sendData() for DATA (then the
+      // call itself returns 0), so the loop ends when a call adds nothing.
+      size_t before = send_buf_.size();
       const uint8_t* data = nullptr;
       ssize_t n = nghttp2_session_mem_send(session_, &data);
       if (n < 0) {
         shutdown("edge");
         co_return;
       }
-      if (n == 0) break;
-      send_buf_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
+      if (n > 0) send_buf_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
+      if (send_buf_.size() == before) break;
     }
     if (send_buf_.empty()) {
       if (nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0) {
@@ -537,21 +546,18 @@ void Http2Connection::resume(H2Stream& s) {
   wantWrite();
 }
 
-long Http2Connection::readBody(int32_t stream_id, uint8_t* buf, size_t length, uint32_t* flags) {
+long Http2Connection::readBody(int32_t stream_id, uint8_t*, size_t length, uint32_t* flags) {
   auto* s = static_cast<H2Stream*>(nghttp2_session_get_stream_user_data(session_, stream_id));
   if (s == nullptr || s->reset) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-  size_t n = std::min(length, s->outBuffered());
-  std::memcpy(buf, s->out.data() + s->out_begin, n);
-  s->out_begin += n;
-  if (s->out_begin == s->out.size()) {
-    s->out.clear();
-    s->out_begin = 0;
-  }
+  // NO_COPY: sendData() writes the frame straight from the stream's queue into the send
+  // buffer, one copy instead of two (queue -> nghttp2's frame -> send buffer).
+  size_t avail = s->outBuffered() - s->out_promised;
+  size_t n = std::min(length, avail);
   if (n > 0) {
-    sent_progress_ = std::chrono::steady_clock::now();
-    if (s->outBuffered() < kResponseHighWater) s->write_wake.cancel();
+    *flags |= NGHTTP2_DATA_FLAG_NO_COPY;
+    s->out_promised += n;
   }
-  if (s->outBuffered() == 0 && s->response_done) {
+  if (n == avail && s->response_done) {
     *flags |= NGHTTP2_DATA_FLAG_EOF;
     return static_cast<long>(n);
   }
@@ -560,6 +566,27 @@ long Http2Connection::readBody(int32_t stream_id, uint8_t* buf, size_t length, u
     return NGHTTP2_ERR_DEFERRED;
   }
   return static_cast<long>(n);
+}
+
+int Http2Connection::sendData(int32_t stream_id, const uint8_t* framehd, size_t length,
+                              size_t padlen) {
+  auto* s = static_cast<H2Stream*>(nghttp2_session_get_stream_user_data(session_, stream_id));
+  if (s == nullptr || length > s->out_promised) return NGHTTP2_ERR_CALLBACK_FAILURE;
+  send_buf_.append(reinterpret_cast<const char*>(framehd), 9);
+  if (padlen > 0) send_buf_.push_back(static_cast<char>(padlen - 1));
+  send_buf_.append(s->out, s->out_begin, length);
+  if (padlen > 1) send_buf_.append(padlen - 1, '\0');
+  s->out_begin += length;
+  s->out_promised -= length;
+  if (s->out_begin == s->out.size()) {
+    s->out.clear();
+    s->out_begin = 0;
+  }
+  if (length > 0) {
+    sent_progress_ = std::chrono::steady_clock::now();
+    if (s->outBuffered() < kResponseHighWater) s->write_wake.cancel();
+  }
+  return 0;
 }
 
 // --- StreamTransport ---

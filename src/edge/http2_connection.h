@@ -58,9 +58,10 @@ struct H2Stream {
   bool head_submitted = false;
   std::string out;  // response body bytes nghttp2 has not taken yet
   size_t out_begin = 0;
-  bool deferred = false;                 // the data source answered NGHTTP2_ERR_DEFERRED
-  bool response_done = false;            // the whole body is in `out`
-  bool reset = false;                    // the stream is gone (reset, or the session closed)
+  size_t out_promised = 0;     // bytes of `out` announced to nghttp2 as a NO_COPY DATA frame
+  bool deferred = false;       // the data source answered NGHTTP2_ERR_DEFERRED
+  bool response_done = false;  // the whole body is in `out`
+  bool reset = false;          // the stream is gone (reset, or the session closed)
   boost::asio::steady_timer read_wake;   // wakes a StreamTransport::readSome
   boost::asio::steady_timer write_wake;  // wakes a StreamTransport::writeAll
 
@@ -108,6 +109,7 @@ class Http2Connection final : public DrainTarget,
   int onStreamClose(int32_t stream_id, uint32_t error_code);
   int onStreamEndSent(int32_t stream_id);
   long readBody(int32_t stream_id, uint8_t* buf, size_t length, uint32_t* flags);
+  int sendData(int32_t stream_id, const uint8_t* framehd, size_t length, size_t padlen);
 
  private:
   bool initSession();
