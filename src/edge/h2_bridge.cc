@@ -1,51 +1,23 @@
 #include "edge/h2_bridge.h"
 
 #include <algorithm>
+#include <span>
 
 #include <fmt/format.h>
 
+#include "cache/header_field.h"
 #include "edge/http1_syntax.h"
 
 namespace cirrus::edge {
 
 namespace {
 
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
-
-bool equalsLower(std::string_view a, std::string_view lower) {
-  return a.size() == lower.size() &&
-         std::equal(a.begin(), a.end(), lower.begin(),
-                    [](char x, char y) { return (x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x) == y; });
-}
-
-// RFC 9113 §8.2.2: these make no sense on an h2 stream and an h2 peer treats them as malformed.
-bool connectionSpecific(std::string_view name) {
-  return equalsLower(name, "connection") || equalsLower(name, "keep-alive") ||
-         equalsLower(name, "proxy-connection") || equalsLower(name, "transfer-encoding") ||
-         equalsLower(name, "upgrade");
-}
-
-// Field names listed in a Connection field are hop-by-hop too (RFC 9110 §7.6.1).
-bool namedByConnection(std::string_view name, std::span<const HeaderField> fields) {
-  for (const auto& f : fields) {
-    if (!equalsLower(f.name, "connection")) continue;
-    std::string_view v = f.value;
-    while (!v.empty()) {
-      size_t comma = v.find(',');
-      std::string_view token = v.substr(0, comma);
-      while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) {
-        token.remove_prefix(1);
-      }
-      while (!token.empty() && (token.back() == ' ' || token.back() == '\t'))
-        token.remove_suffix(1);
-      if (token.size() == name.size() && equalsLower(name, lowered(token))) return true;
-      if (comma == std::string_view::npos) break;
-      v.remove_prefix(comma + 1);
-    }
+// Drops the fields RFC 9113 §8.2.2 forbids on an h2 stream: the hop-by-hop ones and those the
+// Connection field names.
+bool dropped(const HeaderField& f, std::span<const HeaderField> fields) {
+  if (syntax::isHopByHop(f.name)) return true;
+  for (const auto& c : fields) {
+    if (syntax::iequals(c.name, "connection") && syntax::listedIn(c.value, f.name)) return true;
   }
   return false;
 }
@@ -126,8 +98,8 @@ Http1ResponseReader::State Http1ResponseReader::takeHead(std::string& body) {
     status_ = head.status;
     fields_.clear();
     for (const auto& f : head.fields) {
-      if (connectionSpecific(f.name) || namedByConnection(f.name, head.fields)) continue;
-      fields_.push_back({lowered(f.name), std::string(f.value)});
+      if (dropped(f, head.fields)) continue;
+      fields_.push_back({cache::toLowerAscii(f.name), std::string(f.value)});
     }
     framing_ = head.framing;
     remaining_ = head.content_length;

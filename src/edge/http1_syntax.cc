@@ -101,6 +101,34 @@ std::string_view trimOws(std::string_view s) {
   return s;
 }
 
+bool isHopByHop(std::string_view name) {
+  switch (name.size()) {
+    case 2:
+      return iequals(name, "te");
+    case 7:
+      return iequals(name, "trailer") || iequals(name, "upgrade");
+    case 10:
+      return iequals(name, "connection") || iequals(name, "keep-alive");
+    case 16:
+      return iequals(name, "proxy-connection");
+    case 17:
+      return iequals(name, "transfer-encoding");
+    default:
+      return false;
+  }
+}
+
+bool listedIn(std::string_view connection, std::string_view name) {
+  if (connection.empty()) return false;
+  while (!connection.empty()) {
+    size_t comma = connection.find(',');
+    if (iequals(syntax::trimOws(connection.substr(0, comma)), name)) return true;
+    if (comma == std::string_view::npos) break;
+    connection.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 std::optional<uint64_t> parseDecimal(std::string_view s) {
   if (s.empty() || s.size() > 18) return std::nullopt;
   uint64_t v = 0;

@@ -53,6 +53,11 @@ bool isFieldValueChar(unsigned char c);
 bool iequals(std::string_view a, std::string_view b);
 /// Strips SP and HTAB on both sides.
 std::string_view trimOws(std::string_view s);
+/// RFC 9110 §7.6.1: a connection-specific field (Connection, Keep-Alive, TE, Trailer, Upgrade,
+/// Transfer-Encoding, and the obsolete Proxy-Connection), never forwarded in either direction.
+bool isHopByHop(std::string_view name);
+/// `name` is listed in the value of a Connection field: hop-by-hop too (RFC 9110 §7.6.1).
+bool listedIn(std::string_view connection, std::string_view name);
 /// 1*DIGIT, at most 18 digits (so no overflow); nullopt otherwise.
 std::optional<uint64_t> parseDecimal(std::string_view s);
 

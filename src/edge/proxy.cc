@@ -17,27 +17,10 @@ namespace cirrus::edge {
 
 namespace asio = boost::asio;
 using syntax::iequals;
+using syntax::isHopByHop;
+using syntax::listedIn;
 
 namespace {
-
-// RFC 9110 §7.6.1: connection-specific fields, never forwarded (in either direction), plus
-// Proxy-Connection, which old clients still send.
-bool isHopByHop(std::string_view name) {
-  switch (name.size()) {
-    case 2:
-      return iequals(name, "te");
-    case 7:
-      return iequals(name, "trailer") || iequals(name, "upgrade");
-    case 10:
-      return iequals(name, "connection") || iequals(name, "keep-alive");
-    case 16:
-      return iequals(name, "proxy-connection");
-    case 17:
-      return iequals(name, "transfer-encoding");
-    default:
-      return false;
-  }
-}
 
 // The client's own validators and ranges (RFC 9110 §13.1, §14.2): dropped when the edge
 // revalidates its stored response with its own validators.
@@ -45,18 +28,6 @@ bool isConditional(std::string_view name) {
   return iequals(name, "if-none-match") || iequals(name, "if-modified-since") ||
          iequals(name, "if-match") || iequals(name, "if-unmodified-since") ||
          iequals(name, "if-range") || iequals(name, "range");
-}
-
-// A field named by the Connection header is hop-by-hop too (RFC 9110 §7.6.1).
-bool listedIn(std::string_view connection, std::string_view name) {
-  if (connection.empty()) return false;
-  while (!connection.empty()) {
-    size_t comma = connection.find(',');
-    if (iequals(syntax::trimOws(connection.substr(0, comma)), name)) return true;
-    if (comma == std::string_view::npos) break;
-    connection.remove_prefix(comma + 1);
-  }
-  return false;
 }
 
 void appendField(std::string& out, std::string_view name, std::string_view value) {
