@@ -222,6 +222,21 @@ TEST(ConfigLoadTest, EdgeListenersMustNotShareAPort) {
   EXPECT_EQ(c.https_bind.port, 8080);
 }
 
+TEST(ConfigLoadTest, Http2SettingsHaveDefaultsAndRefuseBadValues) {
+  auto c = loadEdgeConfig(reader({}), 2);
+  EXPECT_TRUE(c.http2);
+  EXPECT_FALSE(c.h2c);
+  EXPECT_EQ(c.http2_max_streams, 128u);
+  EXPECT_EQ(c.client_header_timeout, std::chrono::seconds(10));
+  auto load = [](std::string name, std::string value) {
+    return configError([&] { loadEdgeConfig(reader({{name, value}}), 2); }).variable();
+  };
+  EXPECT_EQ(load("EDGE_HTTP2_MAX_STREAMS", "0"), "EDGE_HTTP2_MAX_STREAMS");
+  EXPECT_EQ(load("EDGE_HTTP2_MAX_STREAMS", "1001"), "EDGE_HTTP2_MAX_STREAMS");
+  EXPECT_EQ(load("EDGE_H2C", "maybe"), "EDGE_H2C");
+  EXPECT_EQ(load("EDGE_CLIENT_HEADER_TIMEOUT", "0s"), "EDGE_CLIENT_HEADER_TIMEOUT");
+}
+
 TEST(ConfigReaderTest, GetterErrorsNameTheVariableAndQuoteTheValue) {
   auto r = reader({{"REDIS_PORT", "70000"}, {"COOKIE_SECURE", "maybe"}, {"LOG_FORMAT", "xml"}});
   auto e = configError([&] { r.integer("REDIS_PORT", 1, 65535); });
